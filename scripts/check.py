@@ -1,0 +1,268 @@
+"""The project's checks, one subcommand each; ``all`` runs them in order.
+
+Run it inside the hatch dev environment (``hatch run check``), which has the
+seven packages installed editable plus pytest, mypy, ruff and uv.
+
+Strategy for the installs that must not touch the package index for our own
+names (``aiohttp`` and ``aiohttp-wsgi`` on PyPI are unrelated projects):
+our wheels are built into ``.build/wheelhouse``; a fresh venv first gets the
+third-party packages the target needs (read from the pyproject files, so only
+what is declared), and only then our wheels with ``--no-index``, so every one
+of our distributions can come from this tree and nowhere else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: hatch's env always has tomli
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ROOT / "packages"
+BUILD = ROOT / ".build"
+WHEELHOUSE = BUILD / "wheelhouse"
+PYTHONS = ("3.10", "3.11", "3.12", "3.13")
+# Dependency order: a package appears after everything it depends on.
+ORDER = (
+    "aiohttp-errors",
+    "aiohttp-streams",
+    "aiohttp-parsers",
+    "aiohttp-websocket",
+    "aiohttp-multipart",
+    "aiohttp-wsgi",
+    "aiohttp",
+)
+_NAME = re.compile(r"^[A-Za-z0-9._-]+")
+
+
+def _pyproject(dist: str) -> dict:
+    with open(PACKAGES / dist / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def _req_name(req: str) -> str:
+    match = _NAME.match(req.strip())
+    assert match, req
+    return match.group(0).lower().replace("_", "-")
+
+
+def _closure(dist: str) -> tuple[list[str], list[str]]:
+    """Internal distributions `dist` needs (itself included), and the
+    third-party requirements they declare, following declared edges only."""
+    internal: list[str] = []
+    third: list[str] = []
+    todo = [dist]
+    while todo:
+        name = todo.pop()
+        if name in internal:
+            continue
+        internal.append(name)
+        for req in _pyproject(name)["project"].get("dependencies", []):
+            if _req_name(req) in ORDER:
+                todo.append(_req_name(req))
+            elif req not in third:
+                third.append(req)
+    return internal, third
+
+
+def _test_group(dist: str) -> list[str]:
+    groups = _pyproject(dist).get("dependency-groups", {})
+    reqs = [r for r in groups.get("test", []) if isinstance(r, str)]
+    leaked = [r for r in reqs if _req_name(r) in ORDER]
+    assert not leaked, f"{dist}: test group names our own packages: {leaked}"
+    return reqs
+
+
+def run(*cmd: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], cwd=cwd, check=True, env=env)
+
+
+def uv(*args: str | Path) -> None:
+    run(sys.executable, "-m", "uv", *args)
+
+
+# -- subcommands ---------------------------------------------------------------
+
+
+def install_test_groups() -> None:
+    """Install every member's test group into the current (dev) environment."""
+    args: list[str] = []
+    for dist in ORDER:
+        args += ["--group", f"{PACKAGES / dist / 'pyproject.toml'}:test"]
+    uv("pip", "install", "--python", sys.executable, *args)
+
+
+def lint() -> None:
+    run(sys.executable, "-m", "ruff", "check", "packages", "scripts")
+
+
+def types() -> None:
+    """mypy --strict (see mypy.ini) per package: src and tests."""
+    for dist in ORDER:
+        paths = [p for p in ("src", "tests") if (PACKAGES / dist / p).is_dir()]
+        run(
+            sys.executable,
+            "-m",
+            "mypy",
+            "--config-file",
+            "mypy.ini",
+            *(PACKAGES / dist / p for p in paths),
+        )
+
+
+def tests() -> None:
+    run(sys.executable, "-m", "pytest", "-q", "packages")
+
+
+def build_wheels() -> None:
+    shutil.rmtree(WHEELHOUSE, ignore_errors=True)
+    WHEELHOUSE.mkdir(parents=True)
+    for dist in ORDER:
+        uv("build", "--wheel", "--out-dir", WHEELHOUSE, PACKAGES / dist)
+
+
+def _fresh_venv(path: Path, python: str) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    uv("venv", "--quiet", "--python", python, path)
+    return path / "bin" / "python"
+
+
+def _install_alone(venv_python: Path, dists: list[str]) -> None:
+    """Install `dists` from our wheelhouse with only their declared deps."""
+    third: list[str] = []
+    for dist in dists:
+        for req in _closure(dist)[1] + _test_group(dist):
+            if req not in third:
+                third.append(req)
+    uv("pip", "install", "--quiet", "--python", venv_python, *third)
+    uv(
+        "pip",
+        "install",
+        "--quiet",
+        "--python",
+        venv_python,
+        "--no-index",
+        "--find-links",
+        WHEELHOUSE,
+        *dists,
+    )
+
+
+def _pytest_in(venv_python: Path, test_dirs: list[Path]) -> None:
+    # Run from a folder outside the source tree, so `import aiohttp_x` can
+    # only find the installed wheel; the root pytest.ini still applies.
+    run(
+        venv_python,
+        "-m",
+        "pytest",
+        "-q",
+        "-c",
+        ROOT / "pytest.ini",
+        "--rootdir",
+        ROOT,
+        *test_dirs,
+        cwd=BUILD,
+    )
+
+
+def isolation(only: list[str] | None = None) -> None:
+    """Each package alone: its wheel and declared deps in a fresh venv, its tests.
+
+    Our packages come only from the wheelhouse (``--no-index``); the meta
+    package's origin test checks the installed files match this tree.
+    """
+    build_wheels()
+    for dist in only or ORDER:
+        started = time.monotonic()
+        python = _fresh_venv(BUILD / "venvs" / dist, sys.executable)
+        _install_alone(python, [dist])
+        _pytest_in(python, [PACKAGES / dist / "tests"])
+        print(f"isolation {dist}: ok in {time.monotonic() - started:.0f}s", flush=True)
+
+
+def find_pythons() -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+    pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    for version in PYTHONS:
+        candidates = [shutil.which(f"python{version}") or ""]
+        candidates += sorted(glob.glob(f"{pyenv_root}/versions/{version}.*/bin/python{version}"))
+        found[version] = None
+        for candidate in candidates:
+            if (
+                candidate
+                and subprocess.run([candidate, "-c", "import venv"], capture_output=True).returncode
+                == 0
+            ):
+                found[version] = candidate
+                break
+    return found
+
+
+def pythons() -> None:
+    """The whole suite against the built wheels on every Python 3.10-3.13 found.
+
+    A missing interpreter is skipped with a message, unless
+    REQUIRE_ALL_PYTHONS=1 (CI sets it) makes that an error.
+    """
+    if not WHEELHOUSE.is_dir():
+        build_wheels()
+    missing = []
+    for version, interpreter in find_pythons().items():
+        if interpreter is None:
+            print(f"python {version}: not found, skipped", flush=True)
+            missing.append(version)
+            continue
+        started = time.monotonic()
+        python = _fresh_venv(BUILD / "venvs" / f"py{version}", interpreter)
+        _install_alone(python, list(ORDER))
+        _pytest_in(python, [PACKAGES / dist / "tests" for dist in ORDER])
+        print(f"python {version}: ok in {time.monotonic() - started:.0f}s", flush=True)
+    if missing and os.environ.get("REQUIRE_ALL_PYTHONS") == "1":
+        sys.exit(f"missing interpreters: {', '.join(missing)}")
+
+
+STEPS = {
+    "install-test-groups": install_test_groups,
+    "lint": lint,
+    "types": types,
+    "tests": tests,
+    "wheels": build_wheels,
+    "isolation": isolation,
+    "pythons": pythons,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("step", choices=[*STEPS, "all"])
+    parser.add_argument("only", nargs="*", help="isolation: just these packages")
+    ns = parser.parse_args()
+    step = ns.step
+    names = ["lint", "types", "tests", "isolation", "pythons"] if step == "all" else [step]
+    for name in names:
+        started = time.monotonic()
+        print(f"=== {name}", flush=True)
+        try:
+            if name == "isolation" and ns.only:
+                isolation(ns.only)
+            else:
+                STEPS[name]()
+        except subprocess.CalledProcessError as exc:
+            sys.exit(f"=== {name}: FAILED ({exc.cmd[0]} exited {exc.returncode})")
+        print(f"=== {name}: ok ({time.monotonic() - started:.0f}s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
