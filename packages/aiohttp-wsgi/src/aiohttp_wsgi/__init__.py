@@ -1,5 +1,29 @@
-"""The asyncio HTTP server protocol and PEP 3333 WSGI server of aiohttp's 2016 `aiohttp.server` and `aiohttp.wsgi` modules."""
+"""The asyncio HTTP server protocol and PEP 3333 WSGI server.
+
+aiohttp's 2016 ``aiohttp.server`` and ``aiohttp.wsgi`` modules, plus a command
+line: ``python -m aiohttp_wsgi module:app``.
+"""
+
+__all__ = (
+    "__version__",
+    "AccessLogger",
+    "FileWrapper",
+    "access_logger",
+    "client_logger",
+    "internal_logger",
+    "server_logger",
+    "web_logger",
+    "ws_logger",
+)
 
 from .__about__ import __version__ as __version__
-
-__all__ = ("__version__",)
+from ._access_log import AccessLogger as AccessLogger
+from ._file_wrapper import FileWrapper as FileWrapper
+from ._log import (
+    access_logger as access_logger,
+    client_logger as client_logger,
+    internal_logger as internal_logger,
+    server_logger as server_logger,
+    web_logger as web_logger,
+    ws_logger as ws_logger,
+)

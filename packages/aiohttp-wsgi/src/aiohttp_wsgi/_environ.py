@@ -1,0 +1,145 @@
+# Strategy: one pure function turns the parts of a parsed request into a PEP 3333
+# environ, so it is testable without a socket and reusable by subclasses that
+# build the environ from other sources. All strings are "native strings": the
+# bytes on the wire decoded as ISO-8859-1 (PEP 3333, "Unicode Issues"), and
+# PATH_INFO is the percent-decoded path decoded the same way, which is what every
+# WSGI framework expects (it re-encodes with latin-1 and decodes as UTF-8).
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import Final
+from urllib.parse import unquote_to_bytes
+
+from .__about__ import __version__
+
+__all__ = ("build_environ", "split_target", "SERVER_SOFTWARE")
+
+#: The ``SERVER_SOFTWARE`` environ value.
+SERVER_SOFTWARE: Final = (
+    f"aiohttp-wsgi/{__version__} Python/{sys.version_info[0]}.{sys.version_info[1]}"
+)
+
+# Repeated fields are joined with ", " (RFC 9110 §5.3: "A recipient MAY combine
+# multiple field lines within a field section that have the same field name into
+# one field line ... by appending each subsequent field line value to the initial
+# field line value in order, separated by a comma"). Cookie is the exception: it
+# is not a list-valued field and is joined with "; " (RFC 6265 §5.4, RFC 9113 §8.2.3).
+_COOKIE_KEY: Final = "HTTP_COOKIE"
+
+
+def split_target(target: str) -> tuple[str, str]:
+    """Split a request-target into (path, query), both still percent-encoded.
+
+    Handles origin-form (``/a?b``), absolute-form (``http://h/a?b``, RFC 9112
+    §3.2.2: "a server MUST accept the use of the absolute-form in requests") and
+    asterisk-form (``*``).
+    """
+    path, sep, query = target.partition("?")
+    # RFC 9112 §3.2: a request-target carries no fragment; drop one defensively.
+    if not sep:
+        path = path.partition("#")[0]
+    else:
+        query = query.partition("#")[0]
+    if not path.startswith("/") and "://" in path:
+        # absolute-form: scheme "://" authority path-abempty
+        rest = path.split("://", 1)[1]
+        slash = rest.find("/")
+        path = rest[slash:] if slash >= 0 else "/"
+    return path, query
+
+
+def build_environ(
+    *,
+    method: str,
+    target: str,
+    version: tuple[int, int],
+    headers: Iterable[tuple[str, str]],
+    wsgi_input: object,
+    peername: object = None,
+    sockname: object = None,
+    url_scheme: str = "http",
+    script_name: str = "",
+    multithread: bool = True,
+    multiprocess: bool = False,
+    file_wrapper: object = None,
+    errors: object = None,
+) -> dict[str, object]:
+    """Build a PEP 3333 environ for one request.
+
+    :param target: the request-target as received, as a native (latin-1) string.
+    :param headers: ``(name, value)`` pairs as native (latin-1) strings, in order.
+    :param peername: the transport's ``peername`` (``(host, port, ...)`` or a path).
+    :param sockname: the transport's ``sockname``.
+    :param script_name: where the application is mounted, without a trailing ``/``.
+    """
+    raw_path, query = split_target(target)
+    if raw_path == "*":
+        path_info = "*"
+    else:
+        path_info = unquote_to_bytes(raw_path).decode("latin-1")
+    script_name = script_name.rstrip("/")
+    if script_name and (path_info == script_name or path_info.startswith(script_name + "/")):
+        path_info = path_info[len(script_name) :]
+
+    environ: dict[str, object] = {
+        "REQUEST_METHOD": method,
+        "SCRIPT_NAME": script_name,
+        "PATH_INFO": path_info,
+        "QUERY_STRING": query,
+        "RAW_URI": target,
+        "REQUEST_URI": target,
+        "SERVER_PROTOCOL": f"HTTP/{version[0]}.{version[1]}",
+        "SERVER_SOFTWARE": SERVER_SOFTWARE,
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": url_scheme,
+        "wsgi.input": wsgi_input,
+        "wsgi.errors": sys.stderr if errors is None else errors,
+        "wsgi.multithread": multithread,
+        "wsgi.multiprocess": multiprocess,
+        "wsgi.run_once": False,
+        # The body reader returns EOF at the end of the request body, chunked or
+        # not, so apps may read to EOF without trusting CONTENT_LENGTH
+        # (gunicorn#1653, waitress#179).
+        "wsgi.input_terminated": True,
+    }
+    if file_wrapper is not None:
+        environ["wsgi.file_wrapper"] = file_wrapper
+
+    if isinstance(sockname, (tuple, list)) and len(sockname) >= 2:
+        environ["SERVER_NAME"] = str(sockname[0])
+        environ["SERVER_PORT"] = str(sockname[1])
+    else:
+        environ["SERVER_NAME"] = "localhost"
+        environ["SERVER_PORT"] = "443" if url_scheme == "https" else "80"
+    if isinstance(peername, (tuple, list)) and len(peername) >= 2:
+        environ["REMOTE_ADDR"] = str(peername[0])
+        environ["REMOTE_PORT"] = str(peername[1])
+    else:
+        # A UNIX socket peer has no address; CGI requires the key anyway.
+        environ["REMOTE_ADDR"] = ""
+        environ["REMOTE_PORT"] = ""
+
+    for name, value in headers:
+        if "_" in name:
+            # "X_Forwarded_For" and "X-Forwarded-For" would land on the same
+            # key; a client could spoof a header a proxy set. nginx drops such
+            # names by default, gunicorn since 22.0: so do we.
+            continue
+        key = name.upper().replace("-", "_")
+        if key == "CONTENT_TYPE" or key == "CONTENT_LENGTH":
+            # CGI names, without the HTTP_ prefix (PEP 3333 / RFC 3875 §4.1).
+            if key in environ:
+                environ[key] = f"{environ[key]},{value}"
+            else:
+                environ[key] = value
+            continue
+        key = "HTTP_" + key
+        prev = environ.get(key)
+        if prev is None:
+            environ[key] = value
+        elif key == _COOKIE_KEY:
+            environ[key] = f"{prev}; {value}"
+        else:
+            environ[key] = f"{prev}, {value}"
+    return environ
