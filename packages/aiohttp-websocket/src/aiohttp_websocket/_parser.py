@@ -1,0 +1,219 @@
+# Strategy: a 2016-style generator parser. ``StreamParser`` creates it with
+# ``(out, buf)``, primes it, and sends it data; the parser pulls exact byte
+# counts with ``yield from buf.read(n)`` and pushes ``WSMessage`` values into
+# ``out``. All per-frame rules live in ``_frames`` as pure functions; this
+# module holds only message state: the opcode of the message being
+# reassembled, its collected parts and size, and, for text, the undecoded
+# tail of an incomplete UTF-8 sequence: text payloads are read with
+# ``readsome`` and decoded as they arrive, so invalid text fails at the
+# first bad octet even inside one large frame.
+# The size limit is checked against each frame header *before* its payload
+# is read, so a peer can never make us buffer more than the limit, and the
+# outcome does not depend on how TCP split the bytes.
+from __future__ import annotations
+
+import codecs
+from collections.abc import Generator
+from typing import Final, Protocol
+
+from ._frames import (
+    OP_BINARY,
+    OP_CLOSE,
+    OP_CONTINUATION,
+    OP_PING,
+    OP_TEXT,
+    decode_extended_length,
+    parse_close_payload,
+    split_first_bytes,
+)
+from ._mask import websocket_mask
+from ._models import WebSocketError, WSCloseCode, WSMessage, WSMsgType
+
+__all__ = ("DEFAULT_MAX_MSG_SIZE", "WebSocketParser")
+
+#: Largest message (all fragments together) accepted by default: 4 MiB, the
+#: default of aiohttp 3.x's ``max_msg_size`` (2016 had no limit at all, see
+#: aiohttp#1952). ``0`` disables the limit.
+DEFAULT_MAX_MSG_SIZE: Final = 4 * 1024 * 1024
+
+_TEXT: Final = WSMsgType.text
+_BINARY: Final = WSMsgType.binary
+_PING: Final = WSMsgType.ping
+_PONG: Final = WSMsgType.pong
+_CLOSE: Final = WSMsgType.close
+
+
+class _Output(Protocol):
+    """Where messages go: a ``DataQueue`` in the 2016 design."""
+
+    def feed_data(self, data: WSMessage, size: int, /) -> None: ...
+
+
+class _Buffer(Protocol):
+    """The part of ``aiohttp_parsers.ParserBuffer`` the parser uses."""
+
+    def read(self, size: int, /) -> Generator[None, bytes, bytes]: ...
+
+    def readsome(self, size: int | None = None, /) -> Generator[None, bytes, bytes]: ...
+
+
+def _invalid_text(exc: UnicodeDecodeError) -> WebSocketError:
+    bad = exc.object[exc.start : exc.end + 3][:100]
+    return WebSocketError(
+        WSCloseCode.invalid_text,
+        f"text message is not valid UTF-8 ({exc.reason}) at byte {exc.start}: {bytes(bad)!r}",
+    )
+
+
+def _too_big(size: int, limit: int) -> WebSocketError:
+    return WebSocketError(
+        WSCloseCode.message_too_big,
+        f"message of at least {size} bytes exceeds the limit of {limit} bytes",
+    )
+
+
+def WebSocketParser(  # noqa: N802 -- the 2016 name of a generator function
+    out: _Output,
+    buf: _Buffer,
+    *,
+    max_msg_size: int = DEFAULT_MAX_MSG_SIZE,
+    masked: bool | None = None,
+) -> Generator[None, bytes, None]:
+    """Parse WebSocket frames from *buf* into :class:`WSMessage` values on *out*.
+
+    Fragmented messages are reassembled (control frames may arrive between
+    fragments and are delivered at once); text is validated as UTF-8
+    fragment by fragment. Every protocol violation raises
+    :class:`WebSocketError` with the close code to answer with.
+
+    :param max_msg_size: largest message in bytes (all fragments together);
+        a frame that would exceed it raises ``WebSocketError`` with
+        ``message_too_big`` before its payload is read. ``0`` means no limit.
+    :param masked: ``True`` for a server (RFC 6455 5.1: "The server MUST
+        close the connection upon receiving a frame that is not masked"),
+        ``False`` for a client ("A client MUST close a connection if it
+        detects a masked frame"), ``None`` to accept both as in 2016.
+    """
+    read = buf.read
+    readsome = buf.readsome
+    feed = out.feed_data
+    mask = websocket_mask
+    utf8_decode = codecs.utf_8_decode
+    # Opcode of the fragmented message in progress, or -1.
+    msg_opcode = -1
+    msg_size = 0
+    parts: list[bytes] = []
+    text_parts: list[str] = []
+    # The undecoded tail of a text message: an incomplete UTF-8 sequence.
+    pending = b""
+
+    while True:
+        head = yield from read(2)
+        fin, opcode, has_mask, length = split_first_bytes(head[0], head[1])
+        if masked is not None and has_mask is not masked:
+            raise WebSocketError(
+                WSCloseCode.protocol_error,
+                "received an unmasked frame from a client"
+                if masked
+                else "received a masked frame from a server",
+            )
+        if length > 125:
+            ext = yield from read(2 if length == 126 else 8)
+            length = decode_extended_length(ext)
+
+        if opcode < OP_CLOSE:
+            # RFC 6455 5.4: "a fragmented message consists of a single frame
+            # with the FIN bit clear and an opcode other than 0, followed by
+            # zero or more frames with the FIN bit clear and the opcode set
+            # to 0, and terminated by a single frame with the FIN bit set and
+            # an opcode of 0."
+            if opcode == OP_CONTINUATION:
+                if msg_opcode < 0:
+                    raise WebSocketError(
+                        WSCloseCode.protocol_error,
+                        "continuation frame without a message in progress",
+                    )
+            elif msg_opcode >= 0:
+                raise WebSocketError(
+                    WSCloseCode.protocol_error,
+                    f"new message (opcode 0x{opcode:x}) before the fragmented "
+                    "message in progress was finished",
+                )
+            if max_msg_size and msg_size + length > max_msg_size:
+                raise _too_big(msg_size + length, max_msg_size)
+
+        key = (yield from read(4)) if has_mask else b""
+
+        if opcode == OP_TEXT or (opcode == OP_CONTINUATION and msg_opcode == OP_TEXT):
+            # Text is decoded as it arrives, piece by piece, so invalid UTF-8
+            # fails the connection at the first bad octet (RFC 6455 8.1:
+            # "When an endpoint is to interpret a byte stream as UTF-8 but
+            # finds that the byte stream is not, in fact, a valid UTF-8
+            # stream, that endpoint MUST _Fail the WebSocket Connection_"),
+            # not after a large frame has been buffered.
+            if opcode == OP_TEXT:
+                text_parts = []
+                pending = b""
+                msg_size = 0
+            msg_size += length
+            remaining = length
+            offset = 0
+            while True:
+                if remaining:
+                    chunk = yield from readsome(remaining)
+                    got = len(chunk)
+                    if has_mask:
+                        shift = offset & 3
+                        chunk = mask(key[shift:] + key[:shift] if shift else key, chunk)
+                    offset += got
+                    remaining -= got
+                else:
+                    chunk = b""
+                if pending:
+                    chunk = pending + chunk
+                try:
+                    text, used = utf8_decode(chunk, "strict", fin and not remaining)
+                except UnicodeDecodeError as exc:
+                    raise _invalid_text(exc) from None
+                pending = chunk[used:] if used < len(chunk) else b""
+                text_parts.append(text)
+                if not remaining:
+                    break
+            if fin:
+                text = "".join(text_parts)
+                text_parts = []
+                msg_opcode = -1
+                feed(WSMessage(_TEXT, text, ""), len(text))
+            else:
+                msg_opcode = OP_TEXT
+            continue
+
+        if length:
+            payload = yield from read(length)
+            if has_mask:
+                payload = mask(key, payload)
+        else:
+            payload = b""
+
+        if opcode == OP_BINARY:
+            if fin:
+                feed(WSMessage(_BINARY, payload, ""), len(payload))
+            else:
+                msg_opcode = OP_BINARY
+                msg_size = length
+                parts = [payload]
+        elif opcode == OP_CONTINUATION:
+            msg_size += length
+            parts.append(payload)
+            if fin:
+                data = b"".join(parts)
+                parts = []
+                msg_opcode = -1
+                feed(WSMessage(_BINARY, data, ""), len(data))
+        elif opcode == OP_PING:
+            feed(WSMessage(_PING, payload, ""), len(payload))
+        elif opcode == OP_CLOSE:
+            code, reason = parse_close_payload(payload)
+            feed(WSMessage(_CLOSE, code, reason), 0)
+        else:
+            feed(WSMessage(_PONG, payload, ""), len(payload))
