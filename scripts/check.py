@@ -251,6 +251,8 @@ def main() -> None:
     ns = parser.parse_args()
     step = ns.step
     names = ["lint", "types", "tests", "isolation", "pythons"] if step == "all" else [step]
+    # Every step runs even after a failure, so one run shows all problems.
+    failed = []
     for name in names:
         started = time.monotonic()
         print(f"=== {name}", flush=True)
@@ -260,8 +262,12 @@ def main() -> None:
             else:
                 STEPS[name]()
         except subprocess.CalledProcessError as exc:
-            sys.exit(f"=== {name}: FAILED ({exc.cmd[0]} exited {exc.returncode})")
+            print(f"=== {name}: FAILED ({exc.cmd[0]} exited {exc.returncode})", flush=True)
+            failed.append(name)
+            continue
         print(f"=== {name}: ok ({time.monotonic() - started:.0f}s)", flush=True)
+    if failed:
+        sys.exit(f"=== FAILED: {', '.join(failed)}")
 
 
 if __name__ == "__main__":

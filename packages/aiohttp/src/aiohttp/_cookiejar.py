@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from http.cookies import BaseCookie, Morsel, SimpleCookie
 from os import PathLike
+from typing import Final
 
 from yarl import URL
 
@@ -37,6 +38,7 @@ MAX_COOKIES_PER_DOMAIN = 50
 MAX_COOKIES = 3000
 
 _Key = tuple[str, str, str]  # (domain, path, name)
+_NO_URL: Final = URL()
 
 # RFC 6265 section 5.1.1, the cookie-date tokens.
 _DATE_DELIMS = re.compile(r"[\x09\x20-\x2f\x3b-\x40\x5b-\x60\x7b-\x7e]+")
@@ -148,7 +150,7 @@ class CookieJar:
         with open(file_path, "rb") as f:
             self._cookies, self._host_only, self._expires = pickle.load(f)
 
-    def update_cookies(self, cookies: CookiesType, response_url: URL | str = URL()) -> None:
+    def update_cookies(self, cookies: CookiesType, response_url: URL | str = _NO_URL) -> None:
         """Store cookies received in a response from ``response_url``."""
         url = URL(response_url)
         host = (url.raw_host or "").lower()
@@ -226,7 +228,7 @@ class CookieJar:
         for key in [k for k, when in self._expires.items() if when <= now]:
             self._discard(key)
 
-    def filter_cookies(self, request_url: URL | str = URL()) -> SimpleCookie:
+    def filter_cookies(self, request_url: URL | str = _NO_URL) -> SimpleCookie:
         """The cookies to send with a request to ``request_url``."""
         self._expire()
         url = URL(request_url)
