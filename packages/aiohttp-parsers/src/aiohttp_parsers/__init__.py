@@ -1,5 +1,37 @@
-"""The generator-based stream parser framework and HTTP/1.x protocol of aiohttp's 2016 `aiohttp.parsers`, `aiohttp.protocol` and `aiohttp.hdrs` modules."""
+"""The generator-based stream parser framework and HTTP/1.x protocol of aiohttp's 2016
+``aiohttp.parsers``, ``aiohttp.protocol`` and ``aiohttp.hdrs`` modules."""
 
+__all__ = (
+    "__version__",
+    "hdrs",
+    # parsers
+    "ParserGenerator",
+    "ParserOutput",
+    "Parser",
+    "ParserBuffer",
+    "LinesParser",
+    "ChunksParser",
+    "StreamParser",
+    "StreamProtocol",
+    "StreamWriter",
+    # helpers
+    "parse_mimetype",
+    "reify",
+)
+
+from . import hdrs as hdrs
 from .__about__ import __version__ as __version__
-
-__all__ = ("__version__",)
+from ._buffer import (
+    ChunksParser as ChunksParser,
+    LinesParser as LinesParser,
+    Parser as Parser,
+    ParserBuffer as ParserBuffer,
+    ParserGenerator as ParserGenerator,
+    ParserOutput as ParserOutput,
+)
+from ._helpers import parse_mimetype as parse_mimetype, reify as reify
+from ._stream import (
+    StreamParser as StreamParser,
+    StreamProtocol as StreamProtocol,
+    StreamWriter as StreamWriter,
+)
