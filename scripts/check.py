@@ -184,12 +184,20 @@ def isolation(only: list[str] | None = None) -> None:
     package's origin test checks the installed files match this tree.
     """
     build_wheels()
+    failed = []
     for dist in only or ORDER:
         started = time.monotonic()
-        python = _fresh_venv(BUILD / "venvs" / dist, sys.executable)
-        _install_alone(python, [dist])
-        _pytest_in(python, [PACKAGES / dist / "tests"])
+        try:
+            python = _fresh_venv(BUILD / "venvs" / dist, sys.executable)
+            _install_alone(python, [dist])
+            _pytest_in(python, [PACKAGES / dist / "tests"])
+        except subprocess.CalledProcessError:
+            print(f"isolation {dist}: FAILED", flush=True)
+            failed.append(dist)
+            continue
         print(f"isolation {dist}: ok in {time.monotonic() - started:.0f}s", flush=True)
+    if failed:
+        raise subprocess.CalledProcessError(1, ["isolation", *failed])
 
 
 def find_pythons() -> dict[str, str | None]:
@@ -218,19 +226,25 @@ def pythons() -> None:
     """
     if not WHEELHOUSE.is_dir():
         build_wheels()
-    missing = []
+    failed = []
     for version, interpreter in find_pythons().items():
         if interpreter is None:
             print(f"python {version}: not found, skipped", flush=True)
-            missing.append(version)
+            if os.environ.get("REQUIRE_ALL_PYTHONS") == "1":
+                failed.append(f"{version} (missing)")
             continue
         started = time.monotonic()
-        python = _fresh_venv(BUILD / "venvs" / f"py{version}", interpreter)
-        _install_alone(python, list(ORDER))
-        _pytest_in(python, [PACKAGES / dist / "tests" for dist in ORDER])
+        try:
+            python = _fresh_venv(BUILD / "venvs" / f"py{version}", interpreter)
+            _install_alone(python, list(ORDER))
+            _pytest_in(python, [PACKAGES / dist / "tests" for dist in ORDER])
+        except subprocess.CalledProcessError:
+            print(f"python {version}: FAILED", flush=True)
+            failed.append(version)
+            continue
         print(f"python {version}: ok in {time.monotonic() - started:.0f}s", flush=True)
-    if missing and os.environ.get("REQUIRE_ALL_PYTHONS") == "1":
-        sys.exit(f"missing interpreters: {', '.join(missing)}")
+    if failed:
+        raise subprocess.CalledProcessError(1, ["pythons", *failed])
 
 
 STEPS = {
@@ -262,12 +276,13 @@ def main() -> None:
             else:
                 STEPS[name]()
         except subprocess.CalledProcessError as exc:
-            print(f"=== {name}: FAILED ({exc.cmd[0]} exited {exc.returncode})", flush=True)
+            print(f"=== {name}: FAILED ({' '.join(map(str, exc.cmd[:3]))})", flush=True)
             failed.append(name)
             continue
         print(f"=== {name}: ok ({time.monotonic() - started:.0f}s)", flush=True)
     if failed:
-        sys.exit(f"=== FAILED: {', '.join(failed)}")
+        print(f"=== FAILED: {', '.join(failed)}", flush=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
