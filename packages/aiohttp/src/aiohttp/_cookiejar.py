@@ -25,9 +25,7 @@ __all__ = ("CookieJar", "CookiesType")
 #: What ``update_cookies`` accepts: a cookie object, a mapping of names to
 #: values or morsels, or ``(name, value)`` pairs.
 CookiesType = (
-    BaseCookie[str]
-    | Mapping[str, "str | Morsel[str]"]
-    | Iterable[tuple[str, "str | Morsel[str]"]]
+    BaseCookie[str] | Mapping[str, "str | Morsel[str]"] | Iterable[tuple[str, "str | Morsel[str]"]]
 )
 
 # RFC 6265 section 6.1 asks user agents to hold at least 4096 bytes per
