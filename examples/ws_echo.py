@@ -22,7 +22,7 @@ from typing import Final
 from multidict import CIMultiDict
 
 from aiohttp_errors import HttpProcessingError
-from aiohttp_parsers._buffer import ParserBuffer  # TEMP until exported
+from aiohttp_parsers import ParserBuffer
 from aiohttp_websocket import (
     WebSocketError,
     WebSocketWriter,

@@ -18,6 +18,7 @@ from typing import Final
 from multidict import MultiMapping
 
 from aiohttp_errors import HttpBadRequest, HttpMethodNotAllowed
+from aiohttp_parsers import hdrs
 
 from ._parser import DEFAULT_MAX_MSG_SIZE, WebSocketParser, _Buffer, _Output
 from ._writer import WebSocketWriter, _Transport
@@ -31,13 +32,13 @@ WS_KEY: Final = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 #: ``(out, buf)``, or pass it to ``StreamParser.set_parser``.
 ParserFactory = Callable[[_Output, _Buffer], Generator[None, bytes, None]]
 
-_UPGRADE: Final = "Upgrade"
-_CONNECTION: Final = "Connection"
-_ALLOW: Final = "Allow"
-_SEC_WEBSOCKET_KEY: Final = "Sec-WebSocket-Key"
-_SEC_WEBSOCKET_VERSION: Final = "Sec-WebSocket-Version"
-_SEC_WEBSOCKET_PROTOCOL: Final = "Sec-WebSocket-Protocol"
-_SEC_WEBSOCKET_ACCEPT: Final = "Sec-WebSocket-Accept"
+_UPGRADE: Final = hdrs.UPGRADE
+_CONNECTION: Final = hdrs.CONNECTION
+_ALLOW: Final = hdrs.ALLOW
+_SEC_WEBSOCKET_KEY: Final = hdrs.SEC_WEBSOCKET_KEY
+_SEC_WEBSOCKET_VERSION: Final = hdrs.SEC_WEBSOCKET_VERSION
+_SEC_WEBSOCKET_PROTOCOL: Final = hdrs.SEC_WEBSOCKET_PROTOCOL
+_SEC_WEBSOCKET_ACCEPT: Final = hdrs.SEC_WEBSOCKET_ACCEPT
 
 # Only what the RFC defines; the hybi drafts 7 and 8 that 2016 also accepted
 # predate RFC 6455.
@@ -91,7 +92,7 @@ def do_handshake(
     anything else that is wrong; ``.message`` says what.
     """
     # RFC 6455 4.2.1: "An HTTP/1.1 or higher GET request".
-    if method.upper() != "GET":
+    if method.upper() != hdrs.METH_GET:
         raise HttpMethodNotAllowed(
             message=f"WebSocket upgrade needs GET, not {_show(method)}",
             headers=((_ALLOW, "GET"),),
@@ -147,7 +148,7 @@ def do_handshake(
             protocol = offered
             break
 
-    response_headers = [
+    response_headers: list[tuple[str, str]] = [
         (_UPGRADE, "websocket"),
         (_CONNECTION, "upgrade"),
         (_SEC_WEBSOCKET_ACCEPT, accept_key(key)),

@@ -57,11 +57,11 @@ class _Buffer(Protocol):
     def readsome(self, size: int | None = None, /) -> Generator[None, bytes, bytes]: ...
 
 
-def _invalid_text(exc: UnicodeDecodeError) -> WebSocketError:
-    bad = exc.object[exc.start : exc.end + 3][:100]
+def _invalid_text(exc: UnicodeDecodeError, offset: int) -> WebSocketError:
+    bad = bytes(exc.object[exc.start : exc.end][:100])
     return WebSocketError(
         WSCloseCode.invalid_text,
-        f"text message is not valid UTF-8 ({exc.reason}) at byte {exc.start}: {bytes(bad)!r}",
+        f"text message is not valid UTF-8 ({exc.reason}) at byte {offset + exc.start}: {bad!r}",
     )
 
 
@@ -106,6 +106,8 @@ def WebSocketParser(  # noqa: N802 -- the 2016 name of a generator function
     text_parts: list[str] = []
     # The undecoded tail of a text message: an incomplete UTF-8 sequence.
     pending = b""
+    # How many bytes of the text message are decoded (for error messages).
+    decoded = 0
 
     while True:
         head = yield from read(2)
@@ -155,6 +157,7 @@ def WebSocketParser(  # noqa: N802 -- the 2016 name of a generator function
                 text_parts = []
                 pending = b""
                 msg_size = 0
+                decoded = 0
             msg_size += length
             remaining = length
             offset = 0
@@ -174,7 +177,8 @@ def WebSocketParser(  # noqa: N802 -- the 2016 name of a generator function
                 try:
                     text, used = utf8_decode(chunk, "strict", fin and not remaining)
                 except UnicodeDecodeError as exc:
-                    raise _invalid_text(exc) from None
+                    raise _invalid_text(exc, decoded) from None
+                decoded += used
                 pending = chunk[used:] if used < len(chunk) else b""
                 text_parts.append(text)
                 if not remaining:
