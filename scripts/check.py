@@ -247,6 +247,12 @@ def pythons() -> None:
         raise subprocess.CalledProcessError(1, ["pythons", *failed])
 
 
+def autobahn() -> None:
+    """Autobahn|Testsuite cases 1-10 against examples/ws_echo.py (see scripts/autobahn)."""
+    env = {**os.environ, "PYTHON": sys.executable}
+    run("bash", ROOT / "scripts" / "autobahn" / "run.sh", env=env)
+
+
 STEPS = {
     "install-test-groups": install_test_groups,
     "lint": lint,
@@ -255,6 +261,7 @@ STEPS = {
     "wheels": build_wheels,
     "isolation": isolation,
     "pythons": pythons,
+    "autobahn": autobahn,
 }
 
 
@@ -264,7 +271,7 @@ def main() -> None:
     parser.add_argument("only", nargs="*", help="isolation: just these packages")
     ns = parser.parse_args()
     step = ns.step
-    names = ["lint", "types", "tests", "isolation", "pythons"] if step == "all" else [step]
+    names = ["lint", "types", "tests", "autobahn", "isolation", "pythons"] if step == "all" else [step]
     # Every step runs even after a failure, so one run shows all problems.
     failed = []
     for name in names:
