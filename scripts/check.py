@@ -271,7 +271,8 @@ def main() -> None:
     parser.add_argument("only", nargs="*", help="isolation: just these packages")
     ns = parser.parse_args()
     step = ns.step
-    names = ["lint", "types", "tests", "autobahn", "isolation", "pythons"] if step == "all" else [step]
+    everything = ["lint", "types", "tests", "autobahn", "isolation", "pythons"]
+    names = everything if step == "all" else [step]
     # Every step runs even after a failure, so one run shows all problems.
     failed = []
     for name in names:
