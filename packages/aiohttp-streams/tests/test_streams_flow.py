@@ -235,3 +235,71 @@ async def test_unread_data_can_pause(conn: Connection) -> None:
     assert conn.state() == (True, False)
     await reader.read(2)
     assert conn.state() == (False, True)
+
+
+class EagerTransport(asyncio.ReadTransport):
+    """A transport whose resume_reading() delivers data (None: EOF) synchronously."""
+
+    def __init__(self, target: Detached, pending: list[bytes | None]) -> None:
+        super().__init__()
+        self.target = target
+        self.pending = pending
+        self.sink: StreamReader | DataQueue[bytes] | None = None
+        self.reading = True
+
+    def pause_reading(self) -> None:
+        self.reading = False
+
+    def resume_reading(self) -> None:
+        self.reading = True
+        assert self.sink is not None
+        while self.pending and not self.target.paused:
+            data = self.pending.pop(0)
+            if data is None:
+                self.sink.feed_eof()
+                return
+            self.sink.feed_data(data, len(data))
+            # The sink may pause us again from inside feed_data().
+            self.target.paused = not self.reading
+
+    def is_reading(self) -> bool:
+        return self.reading
+
+
+@pytest.mark.asyncio
+async def test_data_delivered_while_resuming_is_not_missed() -> None:
+    target = Detached()
+    transport = EagerTransport(target, [b"late\n"])
+    target.transport = transport
+    reader = FlowControlStreamReader(target, limit=8)
+    transport.sink = reader
+    reader.feed_data(b"0123456789")  # above the limit: paused
+    assert target.paused and not transport.is_reading()
+    assert await reader.readexactly(10) == b"0123456789"
+    # readline() finds nothing buffered, resumes, and gets the line at once.
+    assert await asyncio.wait_for(reader.readline(), 5) == b"late\n"
+
+    queue_target = Detached()
+    queue_transport = EagerTransport(queue_target, [b"item"])
+    queue_target.transport = queue_transport
+    queue = FlowControlChunksQueue(queue_target, limit=0)
+    queue_transport.sink = queue
+    queue.feed_data(b"x", 1)
+    assert queue_target.paused
+    assert await queue.read() == b"x"
+    assert await asyncio.wait_for(queue.read(), 5) == b"item"
+
+
+@pytest.mark.asyncio
+async def test_eof_delivered_while_readline_resumes_is_not_missed() -> None:
+    target = Detached()
+    transport = EagerTransport(target, [None])
+    target.transport = transport
+    reader = FlowControlStreamReader(target, limit=8)
+    transport.sink = reader
+    reader.feed_data(b"Xabcdefgh")
+    assert await reader.read(1) == b"X"
+    # Exactly at the limit: still paused, and readline() must wait for more.
+    assert target.paused
+    assert await asyncio.wait_for(reader.readline(), 5) == b"abcdefgh"
+    assert reader.at_eof()

@@ -459,3 +459,29 @@ def test_repr_shows_state() -> None:
     stream.set_exception(ValueError("x"))
     text = repr(stream)
     assert "3 bytes" in text and "eof" in text and "l=10" in text and "ValueError" in text
+
+
+@pytest.mark.asyncio
+async def test_waiting_readline_sees_bytes_taken_by_another_reader() -> None:
+    # Not a supported pattern (one reader at a time), but the waiting
+    # readline() must not return stale or wrong bytes.
+    stream = fed(b"abc", eof=False)
+    task = await started(stream.readline())
+    assert await stream.read(2) == b"ab"
+    stream.feed_data(b"d\nnext")
+    assert await task == b"cd\n"
+    assert stream.read_nowait() == b"next"
+
+
+@pytest.mark.asyncio
+async def test_readline_long_line_in_tiny_pieces() -> None:
+    # 60 KiB line fed one byte at a time: scanned once, returned whole.
+    stream = fed(eof=False)
+    task = asyncio.ensure_future(stream.readline())
+    body = bytes(range(256)).replace(b"\n", b"") * 240
+    for i in range(len(body)):
+        stream.feed_data(body[i : i + 1])
+        if i % 4096 == 0:
+            await asyncio.sleep(0)
+    stream.feed_data(b"\n")
+    assert await task == body + b"\n"

@@ -73,21 +73,23 @@ class _FlowController:
         transport = target.transport
         if transport is None:
             return
+        # Clear the flag first: resume_reading() may deliver data at once, and
+        # the stream may pause again from inside it; that must stick.
+        target.paused = False
         try:
             transport.resume_reading()
         except (AttributeError, NotImplementedError):
             # 2016 precedent: transports that cannot pause (e.g. pipes on
             # some platforms) simply are not flow-controlled.
-            return
-        target.paused = False
+            target.paused = True
 
     def _pause(self) -> None:
         target = self._target
         transport = target.transport
         if transport is None:
             return
+        target.paused = True
         try:
             transport.pause_reading()
         except (AttributeError, NotImplementedError):
-            return
-        target.paused = True
+            target.paused = False

@@ -94,7 +94,7 @@ class DataQueue(Generic[_T]):
         Raises :class:`EofStream` at the end, or the exception set by
         :meth:`set_exception` once the queued items are consumed.
         """
-        if not self._buffer and not self._eof:
+        while not self._buffer and not self._eof:
             if self._exception is not None:
                 raise self._exception
             if self._waiter is not None:
@@ -102,6 +102,8 @@ class DataQueue(Generic[_T]):
                     "read() called while another coroutine is already waiting for data"
                 )
             self._before_wait()
+            if self._buffer or self._eof:  # resuming delivered something at once
+                break
             loop = self._loop if self._loop is not None else asyncio.get_running_loop()
             self._waiter = waiter = loop.create_future()
             try:

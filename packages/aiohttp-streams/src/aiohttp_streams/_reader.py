@@ -60,7 +60,9 @@ class StreamReader:
         self._buffer: collections.deque[bytes] = collections.deque()
         self._offset = 0  # bytes of _buffer[0] already read
         self._size = 0  # unread bytes in _buffer
-        self._unread_count = 0  # bumped by unread_data(): invalidates readline scans
+        # Bumped whenever the front of the buffer changes (unread_data(), a
+        # read by another coroutine): a waiting readline() must rescan.
+        self._front_changes = 0
         self._eof = False
         self._waiter: asyncio.Future[None] | None = None
         self._eof_waiter: asyncio.Future[None] | None = None
@@ -152,7 +154,7 @@ class StreamReader:
             self._offset = 0
         self._buffer.appendleft(chunk)
         self._size += len(chunk)
-        self._unread_count += 1
+        self._front_changes += 1
         self._on_size_change()
 
     # -- state ------------------------------------------------------------------
@@ -175,6 +177,8 @@ class StreamReader:
         if self._eof_waiter is not None:
             raise RuntimeError("wait_eof() called while another coroutine is waiting for EOF")
         self._before_wait()
+        if self.is_eof():  # resuming a transport may deliver EOF at once
+            return
         self._eof_waiter = waiter = self._create_future()
         try:
             await waiter
@@ -230,14 +234,14 @@ class StreamReader:
         limit = self._limit
         scanned_chunks = 0  # leading chunks known to hold no b"\n"
         scanned = 0  # unread bytes in those chunks
-        unread_count = self._unread_count
+        front_changes = self._front_changes
         while True:
             if self._exception is not None:
                 raise self._exception
-            if unread_count != self._unread_count:
-                # unread_data() prepended bytes: the scan must start over.
+            if front_changes != self._front_changes:
+                # Someone else changed the front of the buffer: rescan.
                 scanned_chunks = scanned = 0
-                unread_count = self._unread_count
+                front_changes = self._front_changes
             buffer = self._buffer
             while scanned_chunks < len(buffer):
                 chunk = buffer[scanned_chunks]
@@ -357,7 +361,12 @@ class StreamReader:
             raise RuntimeError(
                 f"{func_name}() called while another coroutine is already waiting for data"
             )
+        size = self._size
         self._before_wait()
+        if self._size != size or self._eof:
+            # Resuming the transport delivered something at once: let the
+            # caller look at it instead of waiting for more.
+            return
         self._waiter = waiter = self._create_future()
         try:
             await waiter
@@ -407,6 +416,7 @@ class StreamReader:
                 self._offset = 0
             data = b"".join(parts)
         self._size -= n
+        self._front_changes += 1
         self._on_size_change()
         return data
 
