@@ -7,11 +7,10 @@ import os
 from collections.abc import Callable, Generator, Iterable
 
 import pytest
+from hypothesis import given, settings, strategies as st
+
 from aiohttp_parsers import ParserBuffer, StreamParser
 from aiohttp_streams import DataQueue
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from aiohttp_websocket import (
     DEFAULT_MAX_MSG_SIZE,
     WebSocketError,

@@ -1,8 +1,8 @@
 # Strategy: the value types of the 2016 ``aiohttp._ws_impl`` module, spelled
 # as it spelled them (lower-case enum members, ``WSMessage(tp, data, extra)``
-# positional order, ``WebSocketError(code, message)``). Upper-case enum
-# aliases are added because aiohttp 1.1+ code uses them; an alias does not
-# change iteration, so ``list(WSMsgType)`` is exactly the 2016 member list.
+# positional order, ``WebSocketError(code, message)``). No upper-case
+# aliases (aiohttp 1.1+): mypy treats an enum alias as a distinct member,
+# which would break narrowing on ``msg.type`` in users' code.
 from __future__ import annotations
 
 import json
@@ -49,19 +49,6 @@ class WSCloseCode(IntEnum):
     service_restart = 1012
     try_again_later = 1013
 
-    # aiohttp >= 1.1 spelling; aliases, not new members.
-    OK = 1000
-    GOING_AWAY = 1001
-    PROTOCOL_ERROR = 1002
-    UNSUPPORTED_DATA = 1003
-    INVALID_TEXT = 1007
-    POLICY_VIOLATION = 1008
-    MESSAGE_TOO_BIG = 1009
-    MANDATORY_EXTENSION = 1010
-    INTERNAL_ERROR = 1011
-    SERVICE_RESTART = 1012
-    TRY_AGAIN_LATER = 1013
-
 
 class WSMsgType(IntEnum):
     """The type of a :class:`WSMessage`: an RFC 6455 opcode or a local state.
@@ -89,16 +76,6 @@ class WSMsgType(IntEnum):
     close = 0x8
     closed = 0x101
     error = 0x102
-
-    # aiohttp >= 1.1 spelling; aliases, not new members.
-    CONTINUATION = 0x0
-    TEXT = 0x1
-    BINARY = 0x2
-    PING = 0x9
-    PONG = 0xA
-    CLOSE = 0x8
-    CLOSED = 0x101
-    ERROR = 0x102
 
 
 #: The 2016 ``aiohttp.websocket_client.MsgType`` name.
