@@ -303,3 +303,46 @@ async def test_eof_delivered_while_readline_resumes_is_not_missed() -> None:
     assert target.paused
     assert await asyncio.wait_for(reader.readline(), 5) == b"abcdefgh"
     assert reader.at_eof()
+
+
+@pytest.mark.asyncio
+async def test_tcp_server_pauses_a_fast_client_and_reads_everything() -> None:
+    # A 127.0.0.1 server whose protocol is the target, a client that sends
+    # 2 MiB of lines at once: the server side pauses, every line arrives.
+    loop = asyncio.get_running_loop()
+    protocols: list[FeedingProtocol] = []
+    paused_seen = asyncio.Event()
+
+    class ServerProtocol(FeedingProtocol):
+        def __init__(self) -> None:
+            super().__init__()
+            self.sink = FlowControlStreamReader(self, limit=LIMIT)
+            protocols.append(self)
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self.paused:
+                paused_seen.set()
+
+    server = await loop.create_server(ServerProtocol, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    lines = [b"%07d\n" % i for i in range(2**18)]
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(b"".join(lines))
+        await asyncio.wait_for(paused_seen.wait(), 5)
+        (proto,) = protocols
+        assert proto.transport is not None and not proto.transport.is_reading()
+        sink = proto.sink
+        assert isinstance(sink, StreamReader)
+        writer.write_eof()
+        got = 0
+        async for line in sink:
+            assert line == lines[got]
+            got += 1
+        assert got == len(lines)
+        assert sink.at_eof()
+    finally:
+        writer.close()
+        server.close()
+        await server.wait_closed()
