@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import collections
 from collections.abc import AsyncIterator
-from typing import NoReturn
+from typing import Final, NoReturn
 
 from aiohttp_errors import LineLimitExceededParserError
 
@@ -28,7 +28,7 @@ __all__ = ("StreamReader", "EmptyStreamReader", "FlowControlStreamReader")
 _DataType = bytes | bytearray | memoryview
 
 # Error messages quote at most this much of the offending line.
-_QUOTE_LIMIT = 100
+_QUOTE_LIMIT: Final = 100
 
 
 class StreamReader:
