@@ -16,12 +16,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import signal
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from typing import Final
 
 from multidict import CIMultiDict
 
-from aiohttp_errors import HttpProcessingError
+from aiohttp_errors import HeadersType, HttpProcessingError
 from aiohttp_parsers import ParserBuffer
 from aiohttp_websocket import (
     WebSocketError,
@@ -57,25 +57,26 @@ class EchoProtocol(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if self._closing:
             return
-        if self._parser is None:
+        parser = self._parser
+        if parser is None:
             self._head += data
             end = self._head.find(b"\r\n\r\n")
             if end < 0:
                 if len(self._head) > MAX_HEAD_SIZE:
                     self._http_error(431, "Request Header Fields Too Large")
                 return
-            head, rest = bytes(self._head[:end]), bytes(self._head[end + 4 :])
+            head, data = bytes(self._head[:end]), bytes(self._head[end + 4 :])
             self._head.clear()
-            self._upgrade(head)
-            if self._parser is None or not rest:
+            parser = self._parser = self._upgrade(head)
+            if parser is None or not data:
                 return
-            data = rest
         try:
-            self._parser.send(data)
+            parser.send(data)
         except WebSocketError as exc:
             self._fail(exc.code)
 
-    def _upgrade(self, head: bytes) -> None:
+    def _upgrade(self, head: bytes) -> Generator[None, bytes, None] | None:
+        """Answer the upgrade request; return the frame parser if it succeeded."""
         assert self._transport is not None
         try:
             request_line, *lines = head.decode("latin-1").split("\r\n")
@@ -88,26 +89,29 @@ class EchoProtocol(asyncio.Protocol):
                 headers.add(name, value.strip(" \t"))
         except ValueError:
             self._http_error(400, "Bad Request")
-            return
+            return None
         try:
             status, response_headers, parser, writer, _protocol = do_handshake(
                 method, headers, self._transport, max_msg_size=self._max_msg_size
             )
         except HttpProcessingError as exc:
-            self._http_error(exc.code, exc.message)
-            return
+            self._http_error(exc.code, exc.message, exc.headers)
+            return None
         lines_out = [f"HTTP/1.1 {status} Switching Protocols"]
         lines_out += [f"{name}: {value}" for name, value in response_headers]
         self._transport.write(("\r\n".join(lines_out) + "\r\n\r\n").encode("latin-1"))
         self._writer = writer
-        self._parser = parser(self, ParserBuffer())
-        next(self._parser)
+        frames = parser(self, ParserBuffer())
+        next(frames)
+        return frames
 
-    def _http_error(self, code: int, message: str) -> None:
+    def _http_error(self, code: int, message: str, headers: HeadersType | None = None) -> None:
         assert self._transport is not None
         body = message.encode("utf-8", "replace")
+        pairs = headers.items() if isinstance(headers, Mapping) else headers or ()
+        extra = "".join(f"{name}: {value}\r\n" for name, value in pairs)
         self._transport.write(
-            f"HTTP/1.1 {code} Error\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            f"HTTP/1.1 {code} Error\r\nContent-Type: text/plain; charset=utf-8\r\n{extra}"
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode("latin-1")
             + body
         )
