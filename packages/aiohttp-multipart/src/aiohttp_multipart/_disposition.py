@@ -1,0 +1,318 @@
+# Strategy: Content-Disposition is parsed by a small hand-written scanner over the
+# header string (no split on ";": a ";" inside a quoted filename is data), following
+# RFC 6266 section 4.1 for the grammar, RFC 8187/5987 for ``name*=charset'lang'pct``
+# and RFC 2231 for continuations (``name*0``, ``name*1*``...). multipart/form-data
+# senders follow the WHATWG/RFC 7578 habit instead: raw UTF-8, ``"`` sent as %22 and
+# no backslash escapes, so for ``form-data`` quoted strings are read literally first
+# and with RFC 9110 backslash escapes only if that does not parse. Problems are
+# reported with the two 2016 warning classes, never with an exception: a bad header
+# from a peer must not take the request down.
+from __future__ import annotations
+
+import codecs
+import re
+import warnings
+from collections.abc import Mapping
+from typing import Final
+from urllib.parse import quote, unquote_to_bytes
+
+__all__ = (
+    "BadContentDispositionHeader",
+    "BadContentDispositionParam",
+    "parse_content_disposition",
+    "content_disposition_filename",
+    "format_content_disposition",
+    "parse_content_type",
+)
+
+# Warnings quote at most this much of the header (same cut as aiohttp_errors).
+_QUOTE_LIMIT: Final = 100
+
+# RFC 9110 section 5.6.2: tchar.
+_TOKEN: Final = frozenset(
+    "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
+# RFC 8187 section 3.2.1: attr-char (token minus "*", "'", "%").
+_ATTR_CHAR: Final = _TOKEN - frozenset("*'%")
+_OWS: Final = " \t"
+_PCT_RE: Final = re.compile(r"%[0-9A-Fa-f]{2}")
+# WHATWG "multipart/form-data encoding algorithm": names and file names escape
+# LF, CR and '"' as %0A, %0D, %22; RFC 7578 section 2 allows percent-encoding.
+_FORM_UNESCAPE_RE: Final = re.compile(r"%(0[aAdD]|22)")
+_FORM_ESCAPES: Final = {0x0A: "%0A", 0x0D: "%0D", 0x22: "%22"}
+_CONTINUATION_RE: Final = re.compile(r"^(.+)\*(0|[1-9][0-9]*)(\*?)$")
+
+
+class BadContentDispositionHeader(RuntimeWarning):
+    """Warned when a Content-Disposition header is missing or cannot be parsed.
+
+    :func:`parse_content_disposition` then returns ``(None, {})``.
+    """
+
+
+class BadContentDispositionParam(RuntimeWarning):
+    """Warned when one Content-Disposition parameter is malformed; it is skipped."""
+
+
+def _cut(text: str) -> str:
+    return repr(text[:_QUOTE_LIMIT]) + ("..." if len(text) > _QUOTE_LIMIT else "")
+
+
+def _warn_header(header: str, reason: str) -> None:
+    warnings.warn(
+        BadContentDispositionHeader(f"{reason}: {_cut(header)}"),
+        stacklevel=3,
+    )
+
+
+def _warn_param(item: str, reason: str) -> None:
+    warnings.warn(
+        BadContentDispositionParam(f"{reason}: {_cut(item)}"),
+        stacklevel=3,
+    )
+
+
+def _skip_ows(s: str, i: int) -> int:
+    n = len(s)
+    while i < n and s[i] in _OWS:
+        i += 1
+    return i
+
+
+def _token_end(s: str, i: int) -> int:
+    n = len(s)
+    while i < n and s[i] in _TOKEN:
+        i += 1
+    return i
+
+
+def _quoted_string(s: str, i: int, *, escapes: bool) -> tuple[str, int] | None:
+    """Read a quoted string starting at ``s[i] == '"'``; return (value, end) or None."""
+    n = len(s)
+    i += 1
+    if not escapes:
+        end = s.find('"', i)
+        if end == -1:
+            return None
+        return _FORM_UNESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), s[i:end]), end + 1
+    # RFC 9110 section 5.6.4: quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text )
+    out: list[str] = []
+    while i < n:
+        c = s[i]
+        if c == '"':
+            return "".join(out), i + 1
+        if c == "\\" and i + 1 < n:
+            out.append(s[i + 1])
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return None
+
+
+def _decode_ext_value(value: str) -> str | None:
+    """RFC 8187 section 3.2.1: ext-value = charset "'" [ language ] "'" value-chars."""
+    if value.count("'") != 2:
+        return None
+    charset, _lang, chars = value.split("'")
+    # 2016 accepted an empty charset as UTF-8; RFC 8187 requires one, but an empty
+    # one has a single sensible meaning.
+    charset = charset or "utf-8"
+    if any(c not in _ATTR_CHAR for c in _PCT_RE.sub("", chars)):
+        return None
+    try:
+        codecs.lookup(charset)
+        return unquote_to_bytes(chars).decode(charset)
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def _parse(header: str, *, escapes: bool) -> tuple[str, dict[str, str]] | str:
+    """Parse the header; on a structural error return the reason as a ``str``."""
+    i = _skip_ows(header, 0)
+    j = _token_end(header, i)
+    if j == i:
+        return "disposition type is not a token"
+    params = _parse_params(header, j, escapes=escapes)
+    if isinstance(params, str):
+        return params
+    return header[i:j].lower(), params
+
+
+def _parse_params(header: str, i: int, *, escapes: bool) -> dict[str, str] | str:
+    """Parse ``*( OWS ";" OWS name "=" value )`` from offset ``i``."""
+    n = len(header)
+    params: dict[str, str] = {}
+    while True:
+        i = _skip_ows(header, i)
+        if i == n:
+            break
+        if header[i] != ";":
+            return f"unexpected {header[i]!r} at offset {i}"
+        i = _skip_ows(header, i + 1)
+        if i == n or header[i] == ";":
+            continue  # empty parameter: "a;;b" and a trailing ";" are harmless
+        start = i
+        j = _token_end(header, i)
+        if j == i:
+            return f"parameter name expected at offset {i}"
+        key = header[i:j].lower()
+        i = _skip_ows(header, j)
+        if i == n or header[i] != "=":
+            return f"'=' expected after parameter {key!r}"
+        i = _skip_ows(header, i + 1)
+        quoted = i < n and header[i] == '"'
+        if quoted:
+            got = _quoted_string(header, i, escapes=escapes)
+            if got is None:
+                return "unterminated quoted string"
+            value, i = got
+        else:
+            j = _token_end(header, i)
+            if j == i:
+                return f"value of {key!r} is neither a token nor a quoted string"
+            value, i = header[i:j], j
+        # RFC 6266 section 4.1: "Content-Disposition header field values with
+        # multiple instances of the same parameter name are invalid."
+        if key in params:
+            return f"duplicate parameter {key!r}"
+        item = header[start:i]
+        cont = _CONTINUATION_RE.match(key)
+        if cont is not None:
+            if cont.group(3) and quoted:
+                _warn_param(item, "an extended continuation must not be quoted")
+                continue
+            params[key] = value  # assembled by content_disposition_filename()
+        elif key.endswith("*"):
+            decoded = None if quoted else _decode_ext_value(value)
+            if decoded is None:
+                _warn_param(item, "malformed RFC 8187 extended value")
+                continue
+            params[key] = decoded
+        else:
+            params[key] = value
+    return params
+
+
+def parse_content_type(value: str | None) -> tuple[str, str, dict[str, str]] | None:
+    """Split a Content-Type into ``(type, subtype, params)``; ``None`` if malformed.
+
+    Unlike the 2016 ``parse_mimetype`` this honours quoted strings, so a
+    boundary such as ``"a;b"`` survives (RFC 2046 section 5.1.1 allows it).
+    """
+    if not value:
+        return None
+    i = _skip_ows(value, 0)
+    j = _token_end(value, i)
+    if j == i or j == len(value) or value[j] != "/":
+        return None
+    k = _token_end(value, j + 1)
+    if k == j + 1:
+        return None
+    params = _parse_params(value, k, escapes=True)
+    if isinstance(params, str):
+        return None
+    return value[i:j].lower(), value[j + 1 : k].lower(), params
+
+
+def parse_content_disposition(header: str | None) -> tuple[str | None, dict[str, str]]:
+    """Parse a Content-Disposition header into ``(disposition_type, params)``.
+
+    The type and the parameter names are lower-cased. ``name*`` parameters
+    (RFC 8187) are decoded; RFC 2231 continuations (``filename*0``...) are kept
+    as they came and joined by :func:`content_disposition_filename`.
+    A malformed header warns :class:`BadContentDispositionHeader` and returns
+    ``(None, {})``; a malformed parameter warns :class:`BadContentDispositionParam`
+    and is left out.
+    """
+    if not header:
+        return None, {}
+    form_data = header.lstrip(_OWS)[:9].lower() == "form-data"
+    parsed = _parse(header, escapes=not form_data)
+    if isinstance(parsed, str) and form_data:
+        # An RFC 2616-style sender ("a\"b") rather than a WHATWG one ("a%22b").
+        parsed = _parse(header, escapes=True)
+    if isinstance(parsed, str):
+        _warn_header(header, parsed)
+        return None, {}
+    return parsed
+
+
+def content_disposition_filename(params: Mapping[str, str], name: str = "filename") -> str | None:
+    """Return the file name (or another parameter ``name``) from parsed params.
+
+    Preference (RFC 6266 section 4.3): ``filename*``, then RFC 2231 continuations
+    joined in numeric order (``*0``, ``*1``, ... ``*10``), then plain ``filename``.
+    """
+    if not params:
+        return None
+    ext = name + "*"
+    if ext in params:
+        return params[ext]
+    joined = _join_continuations(params, name)
+    if joined is not None:
+        return joined
+    return params.get(name)
+
+
+def _join_continuations(params: Mapping[str, str], name: str) -> str | None:
+    segments: dict[int, tuple[bool, str]] = {}
+    for key, value in params.items():
+        m = _CONTINUATION_RE.match(key)
+        if m is not None and m.group(1) == name:
+            segments[int(m.group(2))] = (bool(m.group(3)), value)
+    if not segments:
+        return None
+    charset = "utf-8"
+    raw = bytearray()
+    # RFC 2231 section 3: sections are numbered from 0 without gaps; anything
+    # after a gap is ignored (like 2016 did), and numbers sort as numbers.
+    for num in range(len(segments)):
+        if num not in segments:
+            break
+        encoded, value = segments[num]
+        if encoded:
+            if num == 0:
+                if value.count("'") != 2:
+                    _warn_param(f"{name}*0*={value}", "malformed RFC 2231 first section")
+                    return None
+                charset, _lang, value = value.split("'")
+                charset = charset or "utf-8"
+            raw += unquote_to_bytes(value)
+        else:
+            raw += value.encode("utf-8")
+    try:
+        return raw.decode(charset)
+    except (LookupError, UnicodeDecodeError):
+        _warn_param(f"{name}*", f"continuations do not decode as {charset!r}")
+        return None
+
+
+def format_content_disposition(disptype: str, params: Mapping[str, str]) -> str:
+    """Build a Content-Disposition value (writer side).
+
+    ``form-data`` follows RFC 7578 section 4.2 and the WHATWG encoding that
+    browsers use: quoted, raw UTF-8, with ``"``, CR and LF percent-escaped, and
+    never ``filename*`` ("The encoding method described in [RFC5987] ... MUST
+    NOT be used."). Other types follow RFC 6266: a quoted string when the value
+    is printable ASCII, else ``name*=utf-8''...`` (with a percent-encoded
+    ``filename`` fallback for old receivers).
+    """
+    if not disptype or not set(disptype) <= _TOKEN:
+        raise ValueError(f"bad content disposition type {disptype!r}")
+    parts = [disptype]
+    form_data = disptype.lower() == "form-data"
+    for key, value in params.items():
+        if not key or not set(key) <= _TOKEN:
+            raise ValueError(f"bad content disposition parameter {key!r}={value!r}")
+        if form_data:
+            parts.append(f'{key}="{value.translate(_FORM_ESCAPES)}"')
+        elif value.isascii() and value.isprintable():
+            escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+            parts.append(f'{key}="{escaped}"')
+        else:
+            pct = quote(value, safe="", encoding="utf-8")
+            if key == "filename":
+                parts.append(f'{key}="{pct}"')
+            parts.append(f"{key}*=utf-8''{pct}")
+    return "; ".join(parts)

@@ -1,0 +1,567 @@
+# Strategy: MultipartReader owns a lookahead buffer (_Source) over the body
+# stream; it skips the preamble, checks each boundary line, reads the part's
+# headers within their limits and hands the same buffer to a BodyPartReader.
+# The part reader returns body bytes chunk by chunk: it looks for the
+# delimiter CRLF "--" boundary with one bytes.find over what it holds, returns
+# everything that cannot be the start of a delimiter, and keeps back at most
+# the delimiter length. When it finds the delimiter it pushes the bytes after
+# the CRLF back into the buffer, so the MultipartReader reads "--boundary"
+# next. Memory per part is therefore one chunk plus the boundary, whatever the
+# part's size. A multipart/* part is read by a nested MultipartReader whose
+# stream is the outer part itself, so the inner epilogue ends at the outer
+# delimiter on its own. EOF before a closing delimiter is always an error.
+from __future__ import annotations
+
+import inspect
+import json
+import warnings
+from collections.abc import Mapping
+from typing import ClassVar, Final, overload
+from urllib.parse import parse_qsl
+
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from aiohttp_errors import BadHttpMessage, LineLimitExceededParserError, LineTooLong
+from aiohttp_parsers.hdrs import (
+    CONTENT_DISPOSITION,
+    CONTENT_ENCODING,
+    CONTENT_TRANSFER_ENCODING,
+    CONTENT_TYPE,
+)
+
+from ._disposition import (
+    BadContentDispositionHeader,
+    content_disposition_filename,
+    parse_content_disposition,
+    parse_content_type,
+)
+from ._encodings import decode_content, decode_transfer
+from ._headers import read_part_headers
+from ._limits import (
+    DEFAULT_MAX_EPILOGUE_SIZE,
+    DEFAULT_MAX_LINE_SIZE,
+    DEFAULT_MAX_NESTING_DEPTH,
+    DEFAULT_MAX_PART_HEADER_SIZE,
+    DEFAULT_MAX_PART_HEADERS,
+    DEFAULT_MAX_PART_SIZE,
+    DEFAULT_MAX_PARTS,
+    DEFAULT_MAX_PREAMBLE_SIZE,
+)
+from ._source import ContentStream, ResponseLike, _cut, _Source
+
+__all__ = ("BodyPartReader", "MultipartReader", "MultipartResponseWrapper")
+
+# Chunk size for read()/release(): large enough that a big part costs few
+# awaits, bounded so draining a part never holds more than this.
+_BULK_CHUNK: Final = 65536
+# RFC 2046 section 5.1.1: boundary := 0*69<bchars> bcharsnospace
+_MAX_BOUNDARY_LENGTH: Final = 70
+
+
+def _as_proxy(headers: Mapping[str, str]) -> CIMultiDictProxy[str]:
+    if isinstance(headers, CIMultiDictProxy):
+        return headers
+    if isinstance(headers, CIMultiDict):
+        return CIMultiDictProxy(headers)
+    return CIMultiDictProxy(CIMultiDict(headers))
+
+
+class BodyPartReader:
+    """Reader of one body part of a multipart body.
+
+    ``boundary`` is the dash-boundary (``b'--' + boundary``) as in 2016;
+    ``content`` is the stream positioned at the start of the part's body.
+    Iterating (``async for``) yields the whole body once, like :meth:`next`.
+
+    .. attribute:: headers
+
+       The part's headers (a :class:`multidict.CIMultiDictProxy`).
+
+    .. attribute:: chunk_size
+
+       Default size for :meth:`read_chunk` (8192, as in 2016).
+    """
+
+    chunk_size: ClassVar[int] = 8192
+
+    def __init__(
+        self,
+        boundary: bytes,
+        headers: Mapping[str, str],
+        content: ContentStream,
+        *,
+        max_size: int | None = DEFAULT_MAX_PART_SIZE,
+        max_line_size: int = DEFAULT_MAX_LINE_SIZE,
+    ) -> None:
+        self.headers = _as_proxy(headers)
+        self._boundary = boundary
+        self._delim = b"\r\n" + boundary
+        self._content = content
+        self._buf = bytearray()
+        self._at_eof = False
+        self._read_bytes = 0
+        self._max_size = max_size
+        self._max_line_size = max_line_size
+        self._disposition: tuple[str | None, dict[str, str]] | None = None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.filename or self.name or ''!r}>"
+
+    def __aiter__(self) -> BodyPartReader:
+        return self
+
+    async def __anext__(self) -> bytearray:
+        part = await self.next()
+        if part is None:
+            raise StopAsyncIteration
+        return part
+
+    async def next(self) -> bytearray | None:
+        """Read the whole body; ``None`` when it is empty or already read."""
+        item = await self.read()
+        return item if item else None
+
+    async def read(self, *, decode: bool = False) -> bytearray:
+        """Read the rest of the body; with ``decode=True`` undo its encodings."""
+        data = bytearray()
+        while not self._at_eof:
+            data += await self.read_chunk(_BULK_CHUNK)
+        if decode:
+            return bytearray(self.decode(data))
+        return data
+
+    async def read_chunk(self, size: int = chunk_size) -> bytes:
+        """Read at most ``size`` bytes of the body (``b''`` at its end).
+
+        Never holds more than ``size`` plus the delimiter length.
+        """
+        if size < 1:
+            raise ValueError(f"size must be positive, got {size!r}")
+        if self._at_eof:
+            return b""
+        chunk = await self._next_chunk(size)
+        self._count(len(chunk))
+        return chunk
+
+    async def readline(self) -> bytes:
+        """Read one line of the body, with its line ending (``b''`` at the end)."""
+        if self._at_eof:
+            return b""
+        buf = self._buf
+        limit = self._max_line_size
+        while True:
+            idx = buf.find(self._delim)
+            end = idx if idx != -1 else self._safe_len(buf)
+            nl = buf.find(b"\n", 0, end)
+            if nl != -1 or idx != -1:
+                n = nl + 1 if nl != -1 else idx
+                if n > limit:
+                    raise LineTooLong("multipart body line", limit)
+                line = _cut(buf, n)
+                if nl == -1:
+                    self._finish()
+                self._count(len(line))
+                return line
+            if end > limit:
+                raise LineTooLong("multipart body line", limit)
+            await self._fill(self.chunk_size)
+
+    async def release(self) -> None:
+        """Read and drop the rest of the body, so the next part can be read."""
+        while not self._at_eof:
+            await self.read_chunk(_BULK_CHUNK)
+
+    async def text(self, *, encoding: str | None = None) -> str:
+        """The decoded body as text (charset from Content-Type, else UTF-8)."""
+        data = await self.read(decode=True)
+        return data.decode(encoding or self.get_charset(default="utf-8"))
+
+    async def json(self, *, encoding: str | None = None) -> object:
+        """The body parsed as JSON; ``None`` for an empty body."""
+        data = await self.read(decode=True)
+        if not data:
+            return None
+        result: object = json.loads(data.decode(encoding or self.get_charset(default="utf-8")))
+        return result
+
+    async def form(self, *, encoding: str | None = None) -> list[tuple[str, str]] | None:
+        """The body parsed as application/x-www-form-urlencoded; ``None`` if empty."""
+        data = await self.read(decode=True)
+        if not data:
+            return None
+        enc = encoding or self.get_charset(default="utf-8")
+        return parse_qsl(data.rstrip().decode(enc), keep_blank_values=True, encoding=enc)
+
+    def at_eof(self) -> bool:
+        """Whether the whole body was read."""
+        return self._at_eof
+
+    def decode(self, data: bytes | bytearray) -> bytes:
+        """Undo Content-Transfer-Encoding, then Content-Encoding, of ``data``.
+
+        The decoded size is capped by the reader's ``max_size`` when one is set.
+        """
+        out = bytes(data)
+        if CONTENT_TRANSFER_ENCODING in self.headers:
+            out = decode_transfer(out, self.headers[CONTENT_TRANSFER_ENCODING])
+        if CONTENT_ENCODING in self.headers:
+            out = decode_content(out, self.headers[CONTENT_ENCODING], self._max_size)
+        return out
+
+    @overload
+    def get_charset(self, default: str) -> str: ...
+
+    @overload
+    def get_charset(self, default: None = None) -> str | None: ...
+
+    def get_charset(self, default: str | None = None) -> str | None:
+        """The ``charset`` parameter of Content-Type, else ``default``."""
+        ctype = parse_content_type(self.headers.get(CONTENT_TYPE))
+        if ctype is None:
+            return default
+        return ctype[2].get("charset", default)
+
+    @property
+    def filename(self) -> str | None:
+        """The file name from Content-Disposition, as sent (see README: sanitise it)."""
+        return content_disposition_filename(self._content_disposition()[1], "filename")
+
+    @property
+    def name(self) -> str | None:
+        """The form field name from Content-Disposition (RFC 7578 section 4.2)."""
+        return content_disposition_filename(self._content_disposition()[1], "name")
+
+    # -- internals ---------------------------------------------------------------
+
+    def _content_disposition(self) -> tuple[str | None, dict[str, str]]:
+        if self._disposition is None:
+            self._disposition = parse_content_disposition(self.headers.get(CONTENT_DISPOSITION))
+        return self._disposition
+
+    def _check_form_data(self) -> None:
+        # RFC 7578 section 4.2: "Each part MUST contain a Content-Disposition
+        # header field where the disposition type is "form-data"."
+        header = self.headers.get(CONTENT_DISPOSITION)
+        if header is None:
+            warnings.warn(
+                BadContentDispositionHeader("multipart/form-data part has no Content-Disposition"),
+                stacklevel=3,
+            )
+            return
+        disptype = self._content_disposition()[0]
+        if disptype is not None and disptype != "form-data":
+            warnings.warn(
+                BadContentDispositionHeader(
+                    f"multipart/form-data part has disposition {disptype[:100]!r}"
+                ),
+                stacklevel=3,
+            )
+
+    def _count(self, n: int) -> None:
+        self._read_bytes += n
+        if self._max_size is not None and self._read_bytes > self._max_size:
+            raise LineLimitExceededParserError(
+                f"multipart part body is over {self._max_size} bytes", self._max_size
+            )
+
+    def _safe_len(self, buf: bytearray | bytes) -> int:
+        """How many leading bytes cannot belong to a delimiter (none is in ``buf``)."""
+        delim = self._delim
+        n = len(buf)
+        pos = buf.find(b"\r", max(0, n - len(delim) + 1))
+        while pos != -1:
+            if delim.startswith(buf[pos:]):
+                return pos
+            pos = buf.find(b"\r", pos + 1)
+        return n
+
+    async def _fill(self, size: int) -> None:
+        data = await self._content.read(max(size, len(self._delim)))
+        if not data:
+            raise BadHttpMessage(
+                "multipart body ended inside a part: no delimiter "
+                f"{self._delim[:100]!r} after {self._read_bytes + len(self._buf)} bytes"
+            )
+        self._buf += data
+
+    async def _next_chunk(self, size: int) -> bytes:
+        buf = self._buf
+        delim = self._delim
+        while True:
+            if buf:
+                idx = buf.find(delim)
+                if idx != -1:
+                    if idx > size:
+                        return _cut(buf, size)
+                    chunk = _cut(buf, idx)
+                    self._finish()
+                    return chunk
+                safe = self._safe_len(buf)
+                if safe:
+                    return _cut(buf, min(safe, size))
+                await self._fill(size)
+                continue
+            # Fast path: a chunk with no (partial) delimiter is returned as is.
+            data = await self._content.read(max(size, len(delim)))
+            if not data:
+                raise BadHttpMessage(
+                    "multipart body ended inside a part: no delimiter "
+                    f"{delim[:100]!r} after {self._read_bytes} bytes"
+                )
+            if len(data) <= size and data.find(delim) == -1 and self._safe_len(data) == len(data):
+                return data
+            buf += data
+
+    def _finish(self) -> None:
+        """The buffer starts with the delimiter: give "--boundary..." back."""
+        buf = self._buf
+        rest = bytes(buf[2:])
+        buf.clear()
+        self._at_eof = True
+        self._content.unread_data(rest)
+
+
+class _PartStream:
+    """A body part seen as a stream: the content of a nested MultipartReader."""
+
+    __slots__ = ("_part",)
+
+    def __init__(self, part: BodyPartReader) -> None:
+        self._part = part
+
+    async def read(self, n: int = -1) -> bytes:
+        return await self._part.read_chunk(n if n > 0 else _BULK_CHUNK)
+
+    def at_eof(self) -> bool:
+        return self._part.at_eof()
+
+
+class MultipartResponseWrapper:
+    """Wraps a response whose body is multipart; releases it after the last part.
+
+    .. attribute:: resp
+    .. attribute:: stream
+
+       The :class:`MultipartReader` over the response body.
+    """
+
+    def __init__(self, resp: ResponseLike, stream: MultipartReader) -> None:
+        self.resp = resp
+        self.stream = stream
+
+    def __aiter__(self) -> MultipartResponseWrapper:
+        return self
+
+    async def __anext__(self) -> BodyPartReader | MultipartReader:
+        part = await self.next()
+        if part is None:
+            raise StopAsyncIteration
+        return part
+
+    def at_eof(self) -> bool:
+        """Whether the response body is exhausted."""
+        return self.resp.content.at_eof()
+
+    async def next(self) -> BodyPartReader | MultipartReader | None:
+        """The next part; the response is released once the body is done."""
+        item = await self.stream.next()
+        if self.stream.at_eof():
+            await self.release()
+        return item
+
+    async def release(self) -> None:
+        """Release the response (its connection goes back to the pool)."""
+        result = self.resp.release()
+        if inspect.isawaitable(result):
+            await result
+
+
+class MultipartReader:
+    """Reader of a multipart body (RFC 2046, RFC 7578), one part at a time.
+
+    ``headers`` must carry a ``multipart/*`` Content-Type with a boundary;
+    ``content`` is the body stream. Limits (see README) are keyword arguments;
+    going over one raises an :mod:`aiohttp_errors` exception.
+
+    .. attribute:: headers
+    """
+
+    response_wrapper_cls: ClassVar[type[MultipartResponseWrapper]] = MultipartResponseWrapper
+    multipart_reader_cls: ClassVar[type[MultipartReader] | None] = None
+    part_reader_cls: ClassVar[type[BodyPartReader]] = BodyPartReader
+
+    def __init__(
+        self,
+        headers: Mapping[str, str],
+        content: ContentStream,
+        *,
+        max_part_header_size: int = DEFAULT_MAX_PART_HEADER_SIZE,
+        max_part_headers: int = DEFAULT_MAX_PART_HEADERS,
+        max_parts: int = DEFAULT_MAX_PARTS,
+        max_part_size: int | None = DEFAULT_MAX_PART_SIZE,
+        max_preamble_size: int = DEFAULT_MAX_PREAMBLE_SIZE,
+        max_epilogue_size: int = DEFAULT_MAX_EPILOGUE_SIZE,
+        max_nesting_depth: int = DEFAULT_MAX_NESTING_DEPTH,
+    ) -> None:
+        self.headers = _as_proxy(headers)
+        self._max_part_header_size = max_part_header_size
+        self._max_part_headers = max_part_headers
+        self._max_parts = max_parts
+        self._max_part_size = max_part_size
+        self._max_preamble_size = max_preamble_size
+        self._max_epilogue_size = max_epilogue_size
+        self._max_nesting_depth = max_nesting_depth
+        self._boundary = ("--" + self._get_boundary()).encode("ascii")
+        self._form_data = self._subtype == "form-data"
+        self._content = content if isinstance(content, _Source) else _Source(content)
+        self._last_part: BodyPartReader | MultipartReader | None = None
+        self._at_eof = False
+        self._at_bof = True
+        self._parts = 0
+        self._depth = 0
+
+    @classmethod
+    def from_response(cls, response: ResponseLike) -> MultipartResponseWrapper:
+        """Wrap a response with ``headers`` and ``content`` for reading its parts."""
+        return cls.response_wrapper_cls(response, cls(response.headers, response.content))
+
+    def __aiter__(self) -> MultipartReader:
+        return self
+
+    async def __anext__(self) -> BodyPartReader | MultipartReader:
+        part = await self.next()
+        if part is None:
+            raise StopAsyncIteration
+        return part
+
+    def at_eof(self) -> bool:
+        """Whether the closing boundary was read."""
+        return self._at_eof
+
+    async def next(self) -> BodyPartReader | MultipartReader | None:
+        """The next part (a nested reader for multipart/* parts); ``None`` at the end.
+
+        An unread previous part is released first.
+        """
+        if self._at_eof:
+            return None
+        await self._maybe_release_last_part()
+        if self._at_bof:
+            await self._content.skip_preamble(self._boundary, self._max_preamble_size)
+            self._at_bof = False
+        elif not await self._content.expect(self._boundary):
+            # The part reader stopped at a delimiter, so this cannot happen
+            # unless the stream was read behind our back.
+            raise BadHttpMessage(f"expected boundary {self._boundary[:100]!r}")
+        if await self._read_boundary_rest():
+            return None
+        self._parts += 1
+        if self._parts > self._max_parts:
+            raise BadHttpMessage(f"multipart body has more than {self._max_parts} parts")
+        self._last_part = await self.fetch_next_part()
+        return self._last_part
+
+    async def release(self) -> None:
+        """Read and drop all remaining parts."""
+        while not self._at_eof:
+            item = await self.next()
+            if item is None:
+                break
+            await item.release()
+
+    async def fetch_next_part(self) -> BodyPartReader | MultipartReader:
+        """Read the next part's headers and return its reader."""
+        headers = await read_part_headers(
+            self._content, max_size=self._max_part_header_size, max_count=self._max_part_headers
+        )
+        return self._get_part_reader(headers)
+
+    # -- internals ---------------------------------------------------------------
+
+    def _get_part_reader(self, headers: CIMultiDictProxy[str]) -> BodyPartReader | MultipartReader:
+        part = self.part_reader_cls(self._boundary, headers, self._content)
+        part._max_size = self._max_part_size
+        ctype = parse_content_type(headers.get(CONTENT_TYPE))
+        if ctype is not None and ctype[0] == "multipart":
+            if self._depth >= self._max_nesting_depth:
+                raise BadHttpMessage(
+                    f"multipart parts nested more than {self._max_nesting_depth} deep"
+                )
+            cls = self.multipart_reader_cls or type(self)
+            nested = cls(
+                headers,
+                _Source(_PartStream(part)),
+                max_part_header_size=self._max_part_header_size,
+                max_part_headers=self._max_part_headers,
+                max_parts=self._max_parts,
+                max_part_size=self._max_part_size,
+                max_preamble_size=self._max_preamble_size,
+                max_epilogue_size=self._max_epilogue_size,
+                max_nesting_depth=self._max_nesting_depth,
+            )
+            nested._depth = self._depth + 1
+            return nested
+        if self._form_data:
+            part._check_form_data()
+        return part
+
+    @property
+    def _subtype(self) -> str:
+        ctype = parse_content_type(self.headers.get(CONTENT_TYPE))
+        return ctype[1] if ctype is not None else ""
+
+    def _get_boundary(self) -> str:
+        raw = self.headers.get(CONTENT_TYPE)
+        ctype = parse_content_type(raw)
+        shown = repr((raw or "")[:100])
+        if ctype is None or ctype[0] != "multipart":
+            raise BadHttpMessage(f"multipart/* content type expected, got {shown}")
+        boundary = ctype[2].get("boundary")
+        if not boundary:
+            raise BadHttpMessage(f"boundary missed for Content-Type: {shown}")
+        # RFC 2046 section 5.1.1: 1 to 70 characters from a printable set.
+        if len(boundary) > _MAX_BOUNDARY_LENGTH:
+            raise BadHttpMessage(f"boundary {boundary[:100]!r} is too long (70 chars max)")
+        if not (boundary.isascii() and boundary.isprintable()):
+            raise BadHttpMessage(f"boundary {boundary[:100]!r} has characters RFC 2046 forbids")
+        return boundary
+
+    async def _maybe_release_last_part(self) -> None:
+        if self._last_part is not None:
+            if not self._last_part.at_eof():
+                await self._last_part.release()
+            self._last_part = None
+
+    async def _read_boundary_rest(self) -> bool:
+        """Check what follows "--boundary"; ``True`` for the closing delimiter."""
+        # RFC 2046 section 5.1.1:
+        #   delimiter       := CRLF dash-boundary
+        #   encapsulation   := delimiter transport-padding CRLF body-part
+        #   close-delimiter := delimiter "--"
+        #   transport-padding := *LWSP-char
+        line = await self._content.readline(self._max_part_header_size, "multipart boundary line")
+        if line.endswith(b"\r\n"):
+            body, eol = line[:-2], True
+        elif line.endswith(b"\n"):
+            raise BadHttpMessage(f"boundary line must end with CRLF: {line[:100]!r}")
+        else:
+            body, eol = line, False
+        close = body.startswith(b"--")
+        if close:
+            body = body[2:]
+        if body.strip(b" \t"):
+            raise BadHttpMessage(
+                f"unexpected bytes after boundary {self._boundary[:100]!r}: {line[:100]!r}"
+            )
+        if close:
+            self._at_eof = True
+            if eol:
+                # The epilogue "is to be ignored" but is still bounded.
+                await self._content.drain(self._max_epilogue_size, "epilogue")
+            return True
+        if not eol:
+            raise BadHttpMessage(
+                f"multipart body ended after boundary {self._boundary[:100]!r}: "
+                "no part and no closing boundary"
+            )
+        return False
