@@ -14,6 +14,17 @@ __all__ = (
     "StreamParser",
     "StreamProtocol",
     "StreamWriter",
+    # protocol
+    "HttpVersion",
+    "HttpVersion10",
+    "HttpVersion11",
+    "RawRequestMessage",
+    "RawResponseMessage",
+    "HttpPrefixParser",
+    "HttpRequestParser",
+    "HttpResponseParser",
+    "HttpPayloadParser",
+    "DeflateBuffer",
     # helpers
     "parse_mimetype",
     "reify",
@@ -30,6 +41,17 @@ from ._buffer import (
     ParserOutput as ParserOutput,
 )
 from ._helpers import parse_mimetype as parse_mimetype, reify as reify
+from ._http_parser import (
+    HttpPrefixParser as HttpPrefixParser,
+    HttpRequestParser as HttpRequestParser,
+    HttpResponseParser as HttpResponseParser,
+    HttpVersion as HttpVersion,
+    HttpVersion10 as HttpVersion10,
+    HttpVersion11 as HttpVersion11,
+    RawRequestMessage as RawRequestMessage,
+    RawResponseMessage as RawResponseMessage,
+)
+from ._payload import DeflateBuffer as DeflateBuffer, HttpPayloadParser as HttpPayloadParser
 from ._stream import (
     StreamParser as StreamParser,
     StreamProtocol as StreamProtocol,
