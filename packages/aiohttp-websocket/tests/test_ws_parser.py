@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from aiohttp_parsers import ParserBuffer, StreamParser
-from aiohttp_streams import DataQueue
 from aiohttp_websocket import (
     DEFAULT_MAX_MSG_SIZE,
     WebSocketError,
@@ -462,14 +461,14 @@ class _Sink:
 
 
 @pytest.mark.asyncio
-async def test_through_stream_parser_and_data_queue() -> None:
+async def test_through_stream_parser_and_its_queue() -> None:
     sink = _Sink()
     writer = WebSocketWriter(sink, use_mask=True)
     writer.send("hello")
     writer.ping(b"p")
     writer.close(1001, "gone")
     stream = StreamParser()
-    out: DataQueue[WSMessage] = stream.set_parser(WebSocketParser, DataQueue[WSMessage]())
+    out = stream.set_parser(WebSocketParser)
     for i in range(0, len(sink.data), 3):
         stream.feed_data(bytes(sink.data[i : i + 3]))
     assert await out.read() == WSMessage(WSMsgType.text, "hello", "")
@@ -480,7 +479,7 @@ async def test_through_stream_parser_and_data_queue() -> None:
 @pytest.mark.asyncio
 async def test_stream_parser_passes_the_error_to_the_output() -> None:
     stream = StreamParser()
-    out: DataQueue[WSMessage] = stream.set_parser(WebSocketParser, DataQueue[WSMessage]())
+    out = stream.set_parser(WebSocketParser)
     stream.feed_data(frame(3))
     with pytest.raises(WebSocketError) as info:
         await out.read()
