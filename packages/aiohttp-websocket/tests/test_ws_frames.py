@@ -128,5 +128,6 @@ def test_close_payload_limits() -> None:
     assert len(close_payload(1000, b"x" * 123)) == 125
     with pytest.raises(ValueError, match="at most 123"):
         close_payload(1000, b"x" * 124)
-    with pytest.raises(ValueError, match="2 octets"):
-        close_payload(70000)
+    for code in (0, 999, 1005, 1006, 1015, 2000, 5000, 70000):
+        with pytest.raises(ValueError, match=f"close code {code} may not be sent"):
+            close_payload(code)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -107,3 +109,12 @@ def test_star_import_exposes_exactly_all() -> None:
     exec("from aiohttp_websocket import *", namespace)
     namespace.pop("__builtins__")
     assert set(namespace) == set(aiohttp_websocket.__all__)
+
+
+@pytest.mark.parametrize(
+    "module", ["_models", "_mask", "_frames", "_parser", "_writer", "_handshake", ""]
+)
+def test_each_module_imports_on_its_own(module: str) -> None:
+    # A circular import shows up only when a module is imported first.
+    name = "aiohttp_websocket" + (f".{module}" if module else "")
+    subprocess.run([sys.executable, "-c", f"import {name}"], check=True)

@@ -148,6 +148,13 @@ def test_close_with_code_and_reason() -> None:
     ]
 
 
+def test_close_code_that_may_not_be_sent() -> None:
+    sink = Sink()
+    with pytest.raises(ValueError, match="1005"):
+        WebSocketWriter(sink).close(1005)
+    assert sink.writes == []
+
+
 def test_close_reason_too_long() -> None:
     with pytest.raises(ValueError, match="at most 123"):
         WebSocketWriter(Sink()).close(1000, "x" * 124)

@@ -177,8 +177,13 @@ def is_valid_close_code(code: int) -> bool:
 
 def close_payload(code: int, reason: bytes = b"") -> bytes:
     """The payload of a close frame: 2-octet code then the UTF-8 reason."""
-    if not 0 <= code <= 0xFFFF:
-        raise ValueError(f"close code {code} does not fit in 2 octets")
+    # RFC 6455 7.4.1: 1005, 1006 and 1015 "MUST NOT be set as a status code
+    # in a Close control frame by an endpoint"; other codes outside the
+    # defined ranges would make a conforming peer fail the connection.
+    if not is_valid_close_code(code):
+        raise ValueError(
+            f"close code {code} may not be sent: use 1000-1003, 1007-1014 or 3000-4999"
+        )
     payload = _PACK_CODE(code) + reason
     if len(payload) > MAX_CONTROL_PAYLOAD:
         raise ValueError(
