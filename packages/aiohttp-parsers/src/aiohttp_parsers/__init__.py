@@ -25,6 +25,9 @@ __all__ = (
     "HttpResponseParser",
     "HttpPayloadParser",
     "DeflateBuffer",
+    "HttpMessage",
+    "Request",
+    "Response",
     # helpers
     "parse_mimetype",
     "reify",
@@ -50,6 +53,11 @@ from ._http_parser import (
     HttpVersion11 as HttpVersion11,
     RawRequestMessage as RawRequestMessage,
     RawResponseMessage as RawResponseMessage,
+)
+from ._http_writer import (
+    HttpMessage as HttpMessage,
+    Request as Request,
+    Response as Response,
 )
 from ._payload import DeflateBuffer as DeflateBuffer, HttpPayloadParser as HttpPayloadParser
 from ._stream import (
