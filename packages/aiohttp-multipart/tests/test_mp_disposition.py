@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from aiohttp_multipart import (
     BadContentDispositionHeader,
@@ -30,32 +29,74 @@ from aiohttp_multipart._disposition import format_content_disposition, parse_con
         ('attachment ;  filename = "foo.html" ', ("attachment", {"filename": "foo.html"})),
         # RFC 9110 quoted-pair in non-form-data types
         ('attachment; filename="f\\oo.html"', ("attachment", {"filename": "foo.html"})),
-        ('attachment; filename="\\"quoting\\" tested.html"', ("attachment", {"filename": '"quoting" tested.html'})),
-        ('attachment; filename="Here\'s a semicolon;.html"', ("attachment", {"filename": "Here's a semicolon;.html"})),
-        ('attachment; foo="bar"; filename="foo.html"', ("attachment", {"foo": "bar", "filename": "foo.html"})),
-        ('attachment; foo="\\"\\\\";filename="foo.html"', ("attachment", {"foo": '"\\', "filename": "foo.html"})),
+        (
+            'attachment; filename="\\"quoting\\" tested.html"',
+            ("attachment", {"filename": '"quoting" tested.html'}),
+        ),
+        (
+            'attachment; filename="Here\'s a semicolon;.html"',
+            ("attachment", {"filename": "Here's a semicolon;.html"}),
+        ),
+        (
+            'attachment; foo="bar"; filename="foo.html"',
+            ("attachment", {"foo": "bar", "filename": "foo.html"}),
+        ),
+        (
+            'attachment; foo="\\"\\\\";filename="foo.html"',
+            ("attachment", {"foo": '"\\', "filename": "foo.html"}),
+        ),
         ('attachment; filename="foo-ä.html"', ("attachment", {"filename": "foo-ä.html"})),
         ('attachment; filename="foo-%41.html"', ("attachment", {"filename": "foo-%41.html"})),
         ('attachment; filename="50%.html"', ("attachment", {"filename": "50%.html"})),
         ('attachment; filename="/etc/passwd"', ("attachment", {"filename": "/etc/passwd"})),
-        ("attachment; creation-date=\"Wed, 12 Feb 1997 16:29:51 -0500\"", ("attachment", {"creation-date": "Wed, 12 Feb 1997 16:29:51 -0500"})),
-        ("attachment; example=\"filename=example.txt\"", ("attachment", {"example": "filename=example.txt"})),
+        (
+            'attachment; creation-date="Wed, 12 Feb 1997 16:29:51 -0500"',
+            ("attachment", {"creation-date": "Wed, 12 Feb 1997 16:29:51 -0500"}),
+        ),
+        (
+            'attachment; example="filename=example.txt"',
+            ("attachment", {"example": "filename=example.txt"}),
+        ),
         ("xfoo; filename=x.txt", ("xfoo", {"filename": "x.txt"})),
         # empty parameters are harmless
         ('attachment;; filename="a";', ("attachment", {"filename": "a"})),
         # RFC 8187 ext-values
-        ("attachment; filename*=iso-8859-1''foo-%E4.html", ("attachment", {"filename*": "foo-ä.html"})),
-        ("attachment; filename*=UTF-8''foo-%c3%a4-%e2%82%ac.html", ("attachment", {"filename*": "foo-ä-€.html"})),
-        ("attachment; filename*=UTF-8'en'%e2%82%ac%20rates", ("attachment", {"filename*": "€ rates"})),
+        (
+            "attachment; filename*=iso-8859-1''foo-%E4.html",
+            ("attachment", {"filename*": "foo-ä.html"}),
+        ),
+        (
+            "attachment; filename*=UTF-8''foo-%c3%a4-%e2%82%ac.html",
+            ("attachment", {"filename*": "foo-ä-€.html"}),
+        ),
+        (
+            "attachment; filename*=UTF-8'en'%e2%82%ac%20rates",
+            ("attachment", {"filename*": "€ rates"}),
+        ),
         ("attachment; filename*=''foo-%c3%a4.html", ("attachment", {"filename*": "foo-ä.html"})),
-        ("attachment; filename*0=\"foo.\"; filename*1=\"html\"", ("attachment", {"filename*0": "foo.", "filename*1": "html"})),
+        (
+            'attachment; filename*0="foo."; filename*1="html"',
+            ("attachment", {"filename*0": "foo.", "filename*1": "html"}),
+        ),
         # RFC 7578 / WHATWG form-data: literal backslashes, %22 %0D %0A decoded
-        ('form-data; name="a;b"; filename="x%22y.txt"', ("form-data", {"name": "a;b", "filename": 'x"y.txt'})),
-        ('form-data; name="f"; filename="C:\\dir\\file.txt"', ("form-data", {"name": "f", "filename": "C:\\dir\\file.txt"})),
+        (
+            'form-data; name="a;b"; filename="x%22y.txt"',
+            ("form-data", {"name": "a;b", "filename": 'x"y.txt'}),
+        ),
+        (
+            'form-data; name="f"; filename="C:\\dir\\file.txt"',
+            ("form-data", {"name": "f", "filename": "C:\\dir\\file.txt"}),
+        ),
         ('form-data; name="l%0D%0Af"', ("form-data", {"name": "l\r\nf"})),
-        ('form-data; name="nai\u0308ve"; filename="тест.txt"', ("form-data", {"name": "nai\u0308ve", "filename": "тест.txt"})),
+        (
+            'form-data; name="nai\u0308ve"; filename="тест.txt"',
+            ("form-data", {"name": "nai\u0308ve", "filename": "тест.txt"}),
+        ),
         # ...and RFC 2616-style escapes when the literal reading does not parse
-        ('form-data; name="f"; filename="a\\"b.txt"', ("form-data", {"name": "f", "filename": 'a"b.txt'})),
+        (
+            'form-data; name="f"; filename="a\\"b.txt"',
+            ("form-data", {"name": "f", "filename": 'a"b.txt'}),
+        ),
     ],
 )
 def test_parse_good(header: str, expected: tuple[str, dict[str, str]]) -> None:
@@ -81,7 +122,7 @@ def test_parse_missing() -> None:
         "attachment; filename=foo[1](2).html",
         'attachment; filename="foo.html',  # unterminated
         "attachment; filename=foo,bar.html",
-        "attachment; filename=\"foo.html\".txt",
+        'attachment; filename="foo.html".txt',
         "attachment; =foo",
         "attachment filename=foo",
         "; filename=foo",
@@ -165,9 +206,7 @@ def test_filename_continuations() -> None:
 def test_filename_continuations_sort_numerically() -> None:
     """aio-libs/aiohttp#13002: sections 10+ sorted as strings and were dropped."""
     names = "".join(chr(ord("a") + i) for i in range(13))
-    header = "attachment; " + "; ".join(
-        f'filename*{i}="{names[i]}"' for i in reversed(range(13))
-    )
+    header = "attachment; " + "; ".join(f'filename*{i}="{names[i]}"' for i in reversed(range(13)))
     assert content_disposition_filename(_params(header)) == names
 
 
@@ -216,23 +255,29 @@ def test_format_other_types_rfc6266() -> None:
     assert format_content_disposition("inline", {"x": "\t"}) == "inline; x*=utf-8''%09"
 
 
-@pytest.mark.parametrize(("disptype", "params"), [("", {}), ("a b", {}), ("x", {"a b": "c"}), ("x", {"": "c"})])
+@pytest.mark.parametrize(
+    ("disptype", "params"), [("", {}), ("a b", {}), ("x", {"a b": "c"}), ("x", {"": "c"})]
+)
 def test_format_rejects_non_tokens(disptype: str, params: dict[str, str]) -> None:
     with pytest.raises(ValueError, match="bad content disposition"):
         format_content_disposition(disptype, params)
 
 
 _names = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=30
+    st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), min_size=1, max_size=30
 )
 
 
 @settings(max_examples=150, deadline=None)
-@given(disptype=st.sampled_from(["form-data", "attachment", "inline"]), name=_names, filename=_names)
+@given(
+    disptype=st.sampled_from(["form-data", "attachment", "inline"]), name=_names, filename=_names
+)
 def test_format_parse_round_trip(disptype: str, name: str, filename: str) -> None:
     # form-data is lossy for a literal "%22" in a name (the WHATWG encoding
     # does not escape "%"), so leave those out of the property.
-    if disptype == "form-data" and any(s in (name + filename).upper() for s in ("%22", "%0D", "%0A")):
+    if disptype == "form-data" and any(
+        s in (name + filename).upper() for s in ("%22", "%0D", "%0A")
+    ):
         return
     header = format_content_disposition(disptype, {"name": name, "filename": filename})
     parsed_type, params = parse_content_disposition(header)

@@ -7,6 +7,7 @@ import gzip
 from collections.abc import Callable
 
 import pytest
+
 from aiohttp_errors import (
     BadHttpMessage,
     ContentEncodingError,
@@ -14,8 +15,6 @@ from aiohttp_errors import (
     LineLimitExceededParserError,
     LineTooLong,
 )
-from aiohttp_streams import StreamReader
-
 from aiohttp_multipart import (
     DEFAULT_MAX_PART_HEADER_SIZE,
     DEFAULT_MAX_PART_HEADERS,
@@ -23,6 +22,7 @@ from aiohttp_multipart import (
     BodyPartReader,
     MultipartReader,
 )
+from aiohttp_streams import StreamReader
 
 Make = Callable[..., StreamReader]
 MIXED = {"Content-Type": "multipart/mixed; boundary=B"}
@@ -75,7 +75,7 @@ async def test_missing_closing_boundary(stream_of: Make) -> None:
     body = b"--B\r\n\r\nbody\r\n--B\r\n\r\nsecond"
     reader = MultipartReader(MIXED, stream_of(body))
     first = await reader.next()
-    assert first is not None
+    assert isinstance(first, BodyPartReader)
     assert await first.read() == b"body"
     second = await reader.next()
     assert isinstance(second, BodyPartReader)
@@ -179,7 +179,10 @@ async def test_too_many_parts(stream_of: Make) -> None:
     body = mp(*[("", b"x")] * 1001)
     with pytest.raises(BadHttpMessage, match="more than 1000 parts"):
         await read_all(MultipartReader(MIXED, stream_of(body)))
-    assert len(await read_all(MultipartReader(MIXED, stream_of(mp(*[("", b"x")] * 3)), max_parts=3))) == 3
+    assert (
+        len(await read_all(MultipartReader(MIXED, stream_of(mp(*[("", b"x")] * 3)), max_parts=3)))
+        == 3
+    )
     with pytest.raises(BadHttpMessage, match="more than 2 parts"):
         await read_all(MultipartReader(MIXED, stream_of(mp(*[("", b"x")] * 3)), max_parts=2))
 
@@ -222,7 +225,9 @@ async def test_preamble_limit(stream_of: Make) -> None:
     ok = MultipartReader(MIXED, stream_of(preamble + mp(("", b"x")), 7), max_preamble_size=100)
     assert await read_all(ok) == [b"x"]
     for step in (1, 7, 1000):
-        bad = MultipartReader(MIXED, stream_of(preamble + mp(("", b"x")), step), max_preamble_size=99)
+        bad = MultipartReader(
+            MIXED, stream_of(preamble + mp(("", b"x")), step), max_preamble_size=99
+        )
         with pytest.raises(LineLimitExceededParserError, match="preamble"):
             await read_all(bad)
     # A body that never shows the boundary is not scanned forever (aiohttp#13652).
@@ -243,7 +248,10 @@ async def test_epilogue_limit(stream_of: Make) -> None:
 async def test_nesting_depth_limit(stream_of: Make) -> None:
     body = mp(("", b"leaf"), boundary="L0")
     for level in range(1, 5):
-        body = mp((f"Content-Type: multipart/mixed; boundary=L{level - 1}\r\n", body), boundary=f"L{level}")
+        body = mp(
+            (f"Content-Type: multipart/mixed; boundary=L{level - 1}\r\n", body),
+            boundary=f"L{level}",
+        )
     headers = {"Content-Type": "multipart/mixed; boundary=L4"}
     assert await read_all(MultipartReader(headers, stream_of(body), max_nesting_depth=4)) == [
         [[[[b"leaf"]]]]
@@ -255,10 +263,14 @@ async def test_nesting_depth_limit(stream_of: Make) -> None:
 @pytest.mark.asyncio
 async def test_readline_limit(stream_of: Make) -> None:
     for step in (1, 100, 10_000):
-        obj = BodyPartReader(b"--:", {}, stream_of(b"a" * 5000 + b"\r\n--:", step), max_line_size=4096)
+        obj = BodyPartReader(
+            b"--:", {}, stream_of(b"a" * 5000 + b"\r\n--:", step), max_line_size=4096
+        )
         with pytest.raises(LineTooLong, match="4096"):
             await obj.readline()
-    obj = BodyPartReader(b"--:", {}, stream_of(b"a" * 99 + b"\n" + b"b" * 100 + b"\r\n--:"), max_line_size=100)
+    obj = BodyPartReader(
+        b"--:", {}, stream_of(b"a" * 99 + b"\n" + b"b" * 100 + b"\r\n--:"), max_line_size=100
+    )
     assert await obj.readline() == b"a" * 99 + b"\n"
     assert await obj.readline() == b"b" * 100
     obj = BodyPartReader(b"--:", {}, stream_of(b"a" * 100 + b"\n\r\n--:"), max_line_size=100)
@@ -292,10 +304,25 @@ def test_missing_content_type() -> None:
     ("headers", "payload", "error", "match"),
     [
         ({"Content-Encoding": "br"}, b"x", ContentEncodingError, "unknown content encoding"),
-        ({"Content-Transfer-Encoding": "uuencode"}, b"x", ContentEncodingError, "unknown content transfer"),
+        (
+            {"Content-Transfer-Encoding": "uuencode"},
+            b"x",
+            ContentEncodingError,
+            "unknown content transfer",
+        ),
         ({"Content-Encoding": "gzip"}, b"not gzip", ContentEncodingError, "cannot gzip-decode"),
-        ({"Content-Encoding": "gzip"}, gzip.compress(b"abc")[:-5], ContentEncodingError, "truncated"),
-        ({"Content-Encoding": "deflate"}, b"\x78\x9c\xff\xff", ContentEncodingError, "cannot deflate"),
+        (
+            {"Content-Encoding": "gzip"},
+            gzip.compress(b"abc")[:-5],
+            ContentEncodingError,
+            "truncated",
+        ),
+        (
+            {"Content-Encoding": "deflate"},
+            b"\x78\x9c\xff\xff",
+            ContentEncodingError,
+            "cannot deflate",
+        ),
         ({"Content-Transfer-Encoding": "base64"}, b"abc", ContentEncodingError, "bad base64"),
     ],
 )

@@ -6,14 +6,11 @@ import asyncio
 import base64
 import binascii
 import gzip
-import json
 import zlib
 from collections.abc import Callable
 
 import pytest
-from aiohttp_streams import StreamReader
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from aiohttp_multipart import (
@@ -22,13 +19,16 @@ from aiohttp_multipart import (
     MultipartReader,
     MultipartResponseWrapper,
 )
+from aiohttp_streams import StreamReader
 
 Make = Callable[..., StreamReader]
 BOUNDARY = b"--:"
 CT = {"Content-Type": 'multipart/related; boundary=":"'}
 
 
-def part(body: bytes, make: Make, headers: dict[str, str] | None = None, step: int | None = None) -> BodyPartReader:
+def part(
+    body: bytes, make: Make, headers: dict[str, str] | None = None, step: int | None = None
+) -> BodyPartReader:
     return BodyPartReader(BOUNDARY, headers or {}, make(body, step))
 
 
@@ -159,7 +159,9 @@ async def test_next_and_async_for(stream_of: Make) -> None:
 
 @pytest.mark.asyncio
 async def test_text_json_form(stream_of: Make) -> None:
-    obj = part("Привет\r\n--:".encode("cp1251"), stream_of, {"Content-Type": "text/plain;charset=cp1251"})
+    obj = part(
+        "Привет\r\n--:".encode("cp1251"), stream_of, {"Content-Type": "text/plain;charset=cp1251"}
+    )
     assert await obj.text() == "Привет"
     obj = part("Привет\r\n--:".encode(), stream_of)
     assert await obj.text() == "Привет"
@@ -240,7 +242,11 @@ async def test_headers_mapping_is_case_insensitive(stream_of: Make) -> None:
 async def test_reader_basic(stream_of: Make) -> None:
     body = mp(
         ('Content-Disposition: form-data; name="a"\r\n', b"1"),
-        ('Content-Disposition: form-data; name="b"; filename="b.txt"\r\nContent-Type: text/plain\r\n', b"two\r\nlines"),
+        (
+            'Content-Disposition: form-data; name="b"; filename="b.txt"\r\n'
+            "Content-Type: text/plain\r\n",
+            b"two\r\nlines",
+        ),
     )
     reader = MultipartReader(form_headers(), stream_of(body))
     first = await reader.next()
@@ -334,7 +340,9 @@ async def test_folded_part_header(stream_of: Make) -> None:
 
 @pytest.mark.asyncio
 async def test_non_utf8_header_is_latin1(stream_of: Make) -> None:
-    body = b'--B\r\nContent-Disposition: form-data; name="f"; filename="caf\xe9"\r\n\r\nv\r\n--B--\r\n'
+    body = (
+        b'--B\r\nContent-Disposition: form-data; name="f"; filename="caf\xe9"\r\n\r\nv\r\n--B--\r\n'
+    )
     p = await MultipartReader(form_headers(), stream_of(body)).next()
     assert isinstance(p, BodyPartReader)
     assert p.filename == "café"
@@ -350,14 +358,18 @@ async def test_nested_multipart(stream_of: Make) -> None:
         boundary="O",
     )
     for step in (1, 7, len(body)):
-        reader = MultipartReader({"Content-Type": "multipart/mixed; boundary=O"}, stream_of(body, step))
+        reader = MultipartReader(
+            {"Content-Type": "multipart/mixed; boundary=O"}, stream_of(body, step)
+        )
         assert await collect(reader) == [b"outer-1", [b"inner-1", b"inner-2"], b"outer-3"]
 
 
 @pytest.mark.asyncio
 async def test_nested_multipart_skipped_unread(stream_of: Make) -> None:
     inner = mp(("", b"inner-1"), boundary="I")
-    body = mp(("Content-Type: multipart/mixed; boundary=I\r\n", inner), ("", b"after"), boundary="O")
+    body = mp(
+        ("Content-Type: multipart/mixed; boundary=I\r\n", inner), ("", b"after"), boundary="O"
+    )
     reader = MultipartReader({"Content-Type": "multipart/mixed; boundary=O"}, stream_of(body))
     nested = await reader.next()
     assert isinstance(nested, MultipartReader)
@@ -371,7 +383,9 @@ async def test_nested_multipart_skipped_unread(stream_of: Make) -> None:
 async def test_nested_three_levels(stream_of: Make) -> None:
     level3 = mp(("", b"deep"), boundary="L3")
     level2 = mp(("Content-Type: multipart/mixed; boundary=L3\r\n", level3), boundary="L2")
-    level1 = mp(("Content-Type: multipart/mixed; boundary=L2\r\n", level2), ("", b"x"), boundary="L1")
+    level1 = mp(
+        ("Content-Type: multipart/mixed; boundary=L2\r\n", level2), ("", b"x"), boundary="L1"
+    )
     reader = MultipartReader({"Content-Type": "multipart/mixed; boundary=L1"}, stream_of(level1, 3))
     assert await collect(reader) == [[[b"deep"]], b"x"]
 
@@ -401,7 +415,10 @@ async def test_reader_classes_are_overridable(stream_of: Make) -> None:
 
 @pytest.mark.asyncio
 async def test_form_data_part_without_disposition_warns(stream_of: Make) -> None:
-    body = mp(("Content-Type: text/plain\r\n", b"x"), ('Content-Disposition: attachment; filename="a"\r\n', b"y"))
+    body = mp(
+        ("Content-Type: text/plain\r\n", b"x"),
+        ('Content-Disposition: attachment; filename="a"\r\n', b"y"),
+    )
     reader = MultipartReader(form_headers(), stream_of(body))
     with pytest.warns(BadContentDispositionHeader, match="no Content-Disposition"):
         await reader.next()
@@ -455,8 +472,15 @@ async def test_from_response(stream_of: Make, sync: bool) -> None:
 
 SPLIT_BODY = mp(
     ('Content-Disposition: form-data; name="a"\r\n', b"value\r\n--"),
-    ('Content-Disposition: form-data; name="f"; filename="f.bin"\r\nContent-Type: application/octet-stream\r\n', b"\r\n--C-\r\n--\r"),
-    ("Content-Disposition: form-data; name=\"n\"\r\nContent-Type: multipart/mixed; boundary=I\r\n", mp(("", b"in"), boundary="I")),
+    (
+        'Content-Disposition: form-data; name="f"; filename="f.bin"\r\n'
+        "Content-Type: application/octet-stream\r\n",
+        b"\r\n--C-\r\n--\r",
+    ),
+    (
+        'Content-Disposition: form-data; name="n"\r\nContent-Type: multipart/mixed; boundary=I\r\n',
+        mp(("", b"in"), boundary="I"),
+    ),
     ('Content-Disposition: form-data; name="e"\r\n', b""),
 )
 SPLIT_EXPECTED: list[object] = [b"value\r\n--", b"\r\n--C-\r\n--\r", [b"in"], b""]
@@ -471,7 +495,9 @@ async def test_split_at_every_position(pieces_stream: Callable[..., StreamReader
 
 
 @pytest.mark.asyncio
-async def test_split_in_three_around_every_delimiter(pieces_stream: Callable[..., StreamReader]) -> None:
+async def test_split_in_three_around_every_delimiter(
+    pieces_stream: Callable[..., StreamReader],
+) -> None:
     starts = [i for i in range(len(SPLIT_BODY)) if SPLIT_BODY.startswith(b"\r\n--B", i)]
     for start in starts:
         for a in range(start - 2, start + 8):
@@ -516,7 +542,7 @@ _body_bytes = st.lists(st.sampled_from([b"\r", b"\n", b"-", b"B", b"x", b"\r\n--
 def test_random_bodies_random_splits(bodies: list[bytes], cuts: list[int]) -> None:
     body = mp(*[("", b) for b in bodies]) if bodies else b"--B--\r\n"
     points = sorted({min(c, len(body)) for c in cuts})
-    pieces = [body[a:b] for a, b in zip([0, *points], [*points, len(body)])]
+    pieces = [body[a:b] for a, b in zip([0, *points], [*points, len(body)], strict=True)]
 
     async def run() -> list[object]:
         stream = StreamReader()
@@ -524,7 +550,9 @@ def test_random_bodies_random_splits(bodies: list[bytes], cuts: list[int]) -> No
             if piece:
                 stream.feed_data(piece)
         stream.feed_eof()
-        return await collect(MultipartReader({"Content-Type": "multipart/mixed; boundary=B"}, stream))
+        return await collect(
+            MultipartReader({"Content-Type": "multipart/mixed; boundary=B"}, stream)
+        )
 
     assert asyncio.run(run()) == bodies
 

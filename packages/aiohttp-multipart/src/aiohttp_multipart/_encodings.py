@@ -132,28 +132,48 @@ class _Base64:
         return self._lines(data)
 
 
-class _QuotedPrintable:
-    """quoted-printable of binary data: CR and LF are encoded as =0D/=0A.
+# RFC 2045 section 6.7: printable ASCII except "=" stands for itself; every
+# other octet (CR and LF included: the data is binary) is "=" and two hex digits.
+_QP_TOKENS: Final = tuple(
+    bytes([b]) if (33 <= b <= 126 and b != 61) or b in (9, 32) else b"=%02X" % b for b in range(256)
+)
+# Encoded characters per line before the soft line break "=" (76 in all).
+_QP_LINE: Final = 75
 
-    Each fed chunk ends with a soft line break so no line passes 76
-    characters whatever the chunking (RFC 2045 section 6.7, rule 5).
+
+class _QuotedPrintable:
+    """quoted-printable of binary data, lines of at most 76 characters.
+
+    Whitespace is kept literal; a line never ends with it because every
+    break is a soft one ("=" CRLF), including one after trailing whitespace
+    at the very end (rule 3).
     """
 
-    __slots__ = ()
+    __slots__ = ("_line", "_last_ws")
+
+    def __init__(self) -> None:
+        self._line = 0
+        self._last_ws = False
 
     def feed(self, data: bytes) -> bytes:
         if not data:
             return b""
-        out = binascii.b2a_qp(data, quotetabs=False, istext=False, header=False)
-        # istext=False encodes every CR and LF of the data, so the line breaks
-        # left are soft ones; make them CRLF, whichever form b2a_qp chose.
-        out = out.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-        if not out.endswith(b"=\r\n"):
-            out += b"=\r\n"
-        return out
+        out = bytearray()
+        line = self._line
+        tokens = _QP_TOKENS
+        for byte in data:
+            token = tokens[byte]
+            if line + len(token) > _QP_LINE:
+                out += b"=\r\n"
+                line = 0
+            out += token
+            line += len(token)
+        self._line = line
+        self._last_ws = data[-1] in (9, 32)
+        return bytes(out)
 
     def flush(self) -> bytes:
-        return b""
+        return b"=\r\n" if self._last_ws else b""
 
 
 def make_content_encoder(encoding: str) -> Encoder | None:
