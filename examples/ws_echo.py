@@ -4,10 +4,11 @@ Run ``python examples/ws_echo.py --port 9001`` and connect to
 ``ws://127.0.0.1:9001/``: text and binary messages come back unchanged,
 pings are answered with pongs, and a close is answered with a close.
 
-The HTTP side is a minimal asyncio protocol of this example's own: it reads
-the request head (bounded), hands method and headers to
-``aiohttp_websocket.do_handshake``, writes the 101 response, and from then on
-feeds every received byte to the generator ``WebSocketParser``. This is the
+The HTTP side is a minimal asyncio protocol of this example's own: it parses
+the request head with ``aiohttp_parsers.HttpRequestParser`` (bounded, RFC
+9112-strict), hands method and headers to ``aiohttp_websocket.do_handshake``,
+writes the 101 response, and from then on feeds every received byte to the
+generator ``WebSocketParser``. This is the
 server the Autobahn|Testsuite run in ``scripts/autobahn/`` talks to.
 """
 
@@ -19,10 +20,8 @@ import signal
 from collections.abc import Generator, Mapping
 from typing import Final
 
-from multidict import CIMultiDict
-
 from aiohttp_errors import HeadersType, HttpProcessingError
-from aiohttp_parsers import ParserBuffer
+from aiohttp_parsers import HttpRequestParser, ParserBuffer, RawRequestMessage
 from aiohttp_websocket import (
     WebSocketError,
     WebSocketWriter,
@@ -32,21 +31,39 @@ from aiohttp_websocket import (
     do_handshake,
 )
 
-# The request head may not exceed this (same order as aiohttp's 8190-byte
-# line limit, for a whole head).
-MAX_HEAD_SIZE: Final = 16 * 1024
 # Autobahn's largest messages (cases 9.1.6 and 9.2.6) are exactly 16 MiB.
 MAX_MSG_SIZE: Final = 16 * 1024 * 1024
 
 
+class _Head:
+    """Output of ``HttpRequestParser``: keeps the one request head it parses."""
+
+    def __init__(self) -> None:
+        self.message: RawRequestMessage | None = None
+
+    def feed_data(self, data: RawRequestMessage, size: int, /) -> None:
+        self.message = data
+
+    def feed_eof(self) -> None:
+        pass
+
+
 class EchoProtocol(asyncio.Protocol):
-    """One connection: HTTP upgrade, then WebSocket echo."""
+    """One connection: HTTP upgrade, then WebSocket echo.
+
+    Both parsers are 2016-style generator parsers on one ``ParserBuffer``:
+    ``HttpRequestParser`` consumes the request head and ends; the WebSocket
+    parser then starts on whatever bytes already follow it in the buffer.
+    """
 
     def __init__(self, *, max_msg_size: int = MAX_MSG_SIZE) -> None:
         self._max_msg_size = max_msg_size
         self._transport: asyncio.Transport | None = None
-        self._head = bytearray()
-        self._parser: Generator[None, bytes, None] | None = None
+        self._buf = ParserBuffer()
+        self._head = _Head()
+        self._http: Generator[None, bytes, None] | None = HttpRequestParser()(self._head, self._buf)
+        next(self._http)
+        self._frames: Generator[None, bytes, None] | None = None
         self._writer: WebSocketWriter | None = None
         self._closing = False
 
@@ -57,53 +74,44 @@ class EchoProtocol(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if self._closing:
             return
-        parser = self._parser
-        if parser is None:
-            self._head += data
-            end = self._head.find(b"\r\n\r\n")
-            if end < 0:
-                if len(self._head) > MAX_HEAD_SIZE:
-                    self._http_error(431, "Request Header Fields Too Large")
-                return
-            head, data = bytes(self._head[:end]), bytes(self._head[end + 4 :])
-            self._head.clear()
-            parser = self._parser = self._upgrade(head)
-            if parser is None or not data:
-                return
+        if self._frames is None:
+            self._read_head(data)
+            return
         try:
-            parser.send(data)
+            self._frames.send(data)
         except WebSocketError as exc:
             self._fail(exc.code)
 
-    def _upgrade(self, head: bytes) -> Generator[None, bytes, None] | None:
-        """Answer the upgrade request; return the frame parser if it succeeded."""
-        assert self._transport is not None
+    def _read_head(self, data: bytes) -> None:
+        assert self._http is not None and self._transport is not None
         try:
-            request_line, *lines = head.decode("latin-1").split("\r\n")
-            method, _target, _version = request_line.split(" ")
-            headers: CIMultiDict[str] = CIMultiDict()
-            for line in lines:
-                name, sep, value = line.partition(":")
-                if not sep or not name or name != name.strip():
-                    raise ValueError(line)
-                headers.add(name, value.strip(" \t"))
-        except ValueError:
-            self._http_error(400, "Bad Request")
-            return None
+            self._http.send(data)
+            return  # the head is not complete yet
+        except StopIteration:
+            pass
+        except HttpProcessingError as exc:
+            self._http_error(exc.code, exc.message, exc.headers)
+            return
+        self._http = None
+        message = self._head.message
+        assert message is not None
         try:
             status, response_headers, parser, writer, _protocol = do_handshake(
-                method, headers, self._transport, max_msg_size=self._max_msg_size
+                message.method, message.headers, self._transport, max_msg_size=self._max_msg_size
             )
         except HttpProcessingError as exc:
             self._http_error(exc.code, exc.message, exc.headers)
-            return None
-        lines_out = [f"HTTP/1.1 {status} Switching Protocols"]
-        lines_out += [f"{name}: {value}" for name, value in response_headers]
-        self._transport.write(("\r\n".join(lines_out) + "\r\n\r\n").encode("latin-1"))
+            return
+        lines = [f"HTTP/1.1 {status} Switching Protocols"]
+        lines += [f"{name}: {value}" for name, value in response_headers]
+        self._transport.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
         self._writer = writer
-        frames = parser(self, ParserBuffer())
-        next(frames)
-        return frames
+        self._frames = parser(self, self._buf)
+        try:
+            # Frames sent right behind the head are already in the buffer.
+            next(self._frames)
+        except WebSocketError as exc:
+            self._fail(exc.code)
 
     def _http_error(self, code: int, message: str, headers: HeadersType | None = None) -> None:
         assert self._transport is not None

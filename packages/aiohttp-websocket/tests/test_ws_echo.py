@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import socket
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import cast
@@ -142,8 +141,29 @@ async def test_message_too_big_closes_with_1009() -> None:
         assert ws.close_code == WSCloseCode.message_too_big
 
 
-def test_port_zero_binding_is_loopback_only() -> None:
-    # The example binds 127.0.0.1 by default.
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        assert s.getsockname()[0] == "127.0.0.1"
+@pytest.mark.asyncio
+async def test_frames_right_behind_the_head(port: int) -> None:
+    # The first frame arrives in the same segment as the request head.
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(
+        b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        + encode_frame(0x1, b"early", mask=b"abcd")
+    )
+    head = await reader.readuntil(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 101 ")
+    assert await reader.readexactly(7) == b"\x81\x05early"
+    writer.write(encode_frame(0x8, b"\x03\xe8", mask=b"abcd"))
+    assert await reader.read() == b"\x88\x02\x03\xe8"
+    writer.close()
+    await writer.wait_closed()
+
+
+@pytest.mark.asyncio
+async def test_malformed_request_gets_400(port: int) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n")
+    response = await reader.read()
+    writer.close()
+    await writer.wait_closed()
+    assert response.startswith(b"HTTP/1.1 400 ")
