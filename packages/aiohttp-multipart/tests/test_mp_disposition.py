@@ -250,7 +250,7 @@ def test_format_other_types_rfc6266() -> None:
         'attachment; filename="a \\"b\\" \\\\c"'
     )
     value = format_content_disposition("attachment", {"filename": "€ rates"})
-    assert value == "attachment; filename=\"%E2%82%AC%20rates\"; filename*=utf-8''%E2%82%AC%20rates"
+    assert value == "attachment; filename*=utf-8''%E2%82%AC%20rates; filename=\"%E2%82%AC%20rates\""
     assert format_content_disposition("inline", {}) == "inline"
     assert format_content_disposition("inline", {"x": "\t"}) == "inline; x*=utf-8''%09"
 

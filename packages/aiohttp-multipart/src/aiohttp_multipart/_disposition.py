@@ -296,7 +296,7 @@ def format_content_disposition(disptype: str, params: Mapping[str, str]) -> str:
     never ``filename*`` ("The encoding method described in [RFC5987] ... MUST
     NOT be used."). Other types follow RFC 6266: a quoted string when the value
     is printable ASCII, else ``name*=utf-8''...`` (with a percent-encoded
-    ``filename`` fallback for old receivers).
+    ``filename`` fallback after it for old receivers).
     """
     if not disptype or not set(disptype) <= _TOKEN:
         raise ValueError(f"bad content disposition type {disptype!r}")
@@ -312,7 +312,9 @@ def format_content_disposition(disptype: str, params: Mapping[str, str]) -> str:
             parts.append(f'{key}="{escaped}"')
         else:
             pct = quote(value, safe="", encoding="utf-8")
-            if key == "filename":
-                parts.append(f'{key}="{pct}"')
             parts.append(f"{key}*=utf-8''{pct}")
+            if key == "filename":
+                # A fallback for receivers without RFC 8187; it goes second
+                # because mail parsers (Python's email) take the first one.
+                parts.append(f'{key}="{pct}"')
     return "; ".join(parts)
