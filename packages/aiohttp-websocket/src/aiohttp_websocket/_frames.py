@@ -27,6 +27,7 @@ __all__ = (
     "MAX_CONTROL_PAYLOAD",
     "MAX_FRAME_PAYLOAD",
     "split_first_bytes",
+    "FIRST_BYTE",
     "extended_length_size",
     "decode_extended_length",
     "encode_header",
@@ -96,6 +97,23 @@ def split_first_bytes(b0: int, b1: int) -> tuple[bool, int, bool, int]:
                 f"{MAX_CONTROL_PAYLOAD} bytes"
             )
     return fin, opcode, bool(b1 & 0x80), length
+
+
+def _first_byte_entry(b0: int) -> tuple[bool, int] | None:
+    try:
+        fin, opcode, _, _ = split_first_bytes(b0, 0)
+    except WebSocketError:
+        return None
+    return fin, opcode
+
+
+#: ``FIRST_BYTE[b0]`` is ``(fin, opcode)`` for a first octet that passes every
+#: rule of :func:`split_first_bytes`, else ``None``: the parser's fast path
+#: (one tuple index instead of a call); it calls ``split_first_bytes`` only to
+#: raise the precise error.
+FIRST_BYTE: Final[tuple[tuple[bool, int] | None, ...]] = tuple(
+    _first_byte_entry(b0) for b0 in range(256)
+)
 
 
 def extended_length_size(length7: int) -> int:

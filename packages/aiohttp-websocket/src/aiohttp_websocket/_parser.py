@@ -17,6 +17,7 @@ from collections.abc import Generator
 from typing import Final, Protocol
 
 from ._frames import (
+    FIRST_BYTE,
     OP_BINARY,
     OP_CLOSE,
     OP_CONTINUATION,
@@ -94,6 +95,8 @@ def WebSocketParser(  # noqa: N802 -- the 2016 name of a generator function
         ``False`` for a client ("A client MUST close a connection if it
         detects a masked frame"), ``None`` to accept both as in 2016.
     """
+    first_byte = FIRST_BYTE
+    new = tuple.__new__
     read = buf.read
     readsome = buf.readsome
     feed = out.feed_data
@@ -111,7 +114,16 @@ def WebSocketParser(  # noqa: N802 -- the 2016 name of a generator function
 
     while True:
         head = yield from read(2)
-        fin, opcode, has_mask, length = split_first_bytes(head[0], head[1])
+        b0 = head[0]
+        b1 = head[1]
+        first = first_byte[b0]
+        length = b1 & 0x7F
+        if first is None or (length > 125 and b0 & 0x08):
+            # Invalid: let the pure function say exactly why.
+            split_first_bytes(b0, b1)
+            raise AssertionError("unreachable: split_first_bytes accepted an invalid header")
+        fin, opcode = first
+        has_mask = b1 > 0x7F
         if masked is not None and has_mask is not masked:
             raise WebSocketError(
                 WSCloseCode.protocol_error,
@@ -186,7 +198,7 @@ def WebSocketParser(  # noqa: N802 -- the 2016 name of a generator function
                 text = "".join(text_parts)
                 text_parts = []
                 msg_opcode = -1
-                feed(WSMessage(_TEXT, text, ""), len(text))
+                feed(new(WSMessage, (_TEXT, text, "")), len(text))
             else:
                 msg_opcode = OP_TEXT
             continue
@@ -203,7 +215,7 @@ def WebSocketParser(  # noqa: N802 -- the 2016 name of a generator function
 
         if opcode == OP_BINARY:
             if fin:
-                feed(WSMessage(_BINARY, payload, ""), len(payload))
+                feed(new(WSMessage, (_BINARY, payload, "")), len(payload))
             else:
                 msg_opcode = OP_BINARY
                 msg_size = length
@@ -215,11 +227,11 @@ def WebSocketParser(  # noqa: N802 -- the 2016 name of a generator function
                 data = b"".join(parts)
                 parts = []
                 msg_opcode = -1
-                feed(WSMessage(_BINARY, data, ""), len(data))
+                feed(new(WSMessage, (_BINARY, data, "")), len(data))
         elif opcode == OP_PING:
-            feed(WSMessage(_PING, payload, ""), len(payload))
+            feed(new(WSMessage, (_PING, payload, "")), len(payload))
         elif opcode == OP_CLOSE:
             code, reason = parse_close_payload(payload)
-            feed(WSMessage(_CLOSE, code, reason), 0)
+            feed(new(WSMessage, (_CLOSE, code, reason)), 0)
         else:
-            feed(WSMessage(_PONG, payload, ""), len(payload))
+            feed(new(WSMessage, (_PONG, payload, "")), len(payload))
