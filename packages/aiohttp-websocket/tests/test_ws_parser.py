@@ -522,3 +522,46 @@ def test_roundtrip_writer_to_parser(
     assert [(m.type, m.data) for m, _ in items] == [
         (expected_types[opcode], payload) for opcode, payload in msgs
     ]
+
+
+# -- robustness: arbitrary frame soup ------------------------------------------
+
+raw_frames = st.lists(
+    st.tuples(
+        st.integers(0, 255),  # first octet: any FIN/RSV/opcode combination
+        st.binary(max_size=140),  # payload
+        st.booleans(),  # masked
+        st.sampled_from([None, 126, 127]),  # length form (None: shortest)
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+def _raw(b0: int, payload: bytes, masked: bool, form: int | None) -> bytes:
+    n = len(payload)
+    if form is None:
+        form = n if n < 126 else 126
+    ext = b"" if form < 126 else n.to_bytes(2 if form == 126 else 8, "big")
+    key = MASK if masked else b""
+    body = encode_frame(0x2, payload, mask=MASK)[-n:] if masked and n else payload
+    return bytes([b0, (0x80 if masked else 0) | form]) + ext + key + body
+
+
+@settings(max_examples=150, deadline=None)
+@given(frames=raw_frames, cut=st.integers(0, 400))
+def test_any_input_gives_messages_or_websocket_error(
+    frames: list[tuple[int, bytes, bool, int | None]], cut: int
+) -> None:
+    # Whatever the bytes, the parser either outputs messages or raises
+    # WebSocketError (never IndexError, UnicodeDecodeError, struct.error, ...),
+    # and the outcome does not depend on where the input was split.
+    data = b"".join(_raw(*f) for f in frames)
+    whole = run_parser([data], limited(200))
+    split = run_parser([data[:cut], data[cut:]], limited(200))
+    bytewise = run_parser([data[i : i + 1] for i in range(len(data))], limited(200))
+    describe = [
+        (items, None if exc is None else (exc.code, str(exc)))
+        for items, exc in (whole, split, bytewise)
+    ]
+    assert describe[0] == describe[1] == describe[2]
