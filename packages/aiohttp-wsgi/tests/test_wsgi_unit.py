@@ -108,7 +108,8 @@ def test_environ_headers() -> None:
     assert env["SERVER_PROTOCOL"] == "HTTP/1.1"
     assert env["wsgi.version"] == (1, 0)
     assert env["wsgi.url_scheme"] == "http"
-    assert env["wsgi.input_terminated"] is True
+    assert "wsgi.input_terminated" not in env  # it has a Content-Length
+    assert _env("/")["wsgi.input_terminated"] is True
     assert env["wsgi.errors"] is sys.stderr
 
 

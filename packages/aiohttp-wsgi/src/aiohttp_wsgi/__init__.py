@@ -1,13 +1,25 @@
 """The asyncio HTTP server protocol and PEP 3333 WSGI server.
 
-aiohttp's 2016 ``aiohttp.server`` and ``aiohttp.wsgi`` modules, plus a command
-line: ``python -m aiohttp_wsgi module:app``.
+aiohttp's 2016 ``aiohttp.server`` and ``aiohttp.wsgi`` modules, the 2016
+``aiohttp.log`` loggers, and a command line: ``python -m aiohttp_wsgi module:app``.
 """
 
 __all__ = (
     "__version__",
+    # aiohttp.server
+    "ServerHttpProtocol",
+    "RESPONSES",
+    "DEFAULT_ERROR_MESSAGE",
+    # aiohttp.helpers
     "AccessLogger",
+    # aiohttp.wsgi
+    "WSGIServerHttpProtocol",
+    "WsgiResponse",
     "FileWrapper",
+    # serving
+    "serve",
+    "serve_async",
+    # aiohttp.log
     "access_logger",
     "client_logger",
     "internal_logger",
@@ -27,3 +39,10 @@ from ._log import (
     web_logger as web_logger,
     ws_logger as ws_logger,
 )
+from ._serve import serve as serve, serve_async as serve_async
+from ._server import (
+    DEFAULT_ERROR_MESSAGE as DEFAULT_ERROR_MESSAGE,
+    RESPONSES as RESPONSES,
+    ServerHttpProtocol as ServerHttpProtocol,
+)
+from ._wsgi import WsgiResponse as WsgiResponse, WSGIServerHttpProtocol as WSGIServerHttpProtocol

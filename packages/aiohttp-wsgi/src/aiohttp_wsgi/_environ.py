@@ -98,10 +98,6 @@ def build_environ(
         "wsgi.multithread": multithread,
         "wsgi.multiprocess": multiprocess,
         "wsgi.run_once": False,
-        # The body reader returns EOF at the end of the request body, chunked or
-        # not, so apps may read to EOF without trusting CONTENT_LENGTH
-        # (gunicorn#1653, waitress#179).
-        "wsgi.input_terminated": True,
     }
     if file_wrapper is not None:
         environ["wsgi.file_wrapper"] = file_wrapper
@@ -142,4 +138,12 @@ def build_environ(
             environ[key] = f"{prev}; {value}"
         else:
             environ[key] = f"{prev}, {value}"
+    if "CONTENT_LENGTH" not in environ:
+        # wsgi.input ends exactly at the end of the body, so an application may
+        # read a chunked body to EOF (gunicorn#1653, waitress#179). With a
+        # Content-Length the key is left out: applications then read
+        # CONTENT_LENGTH bytes with sized reads, as PEP 3333 describes (Werkzeug
+        # switches to unsized read() when it sees the key, which
+        # wsgiref.validate rejects).
+        environ["wsgi.input_terminated"] = True
     return environ

@@ -1,0 +1,366 @@
+# Strategy: the 2016 ``aiohttp.wsgi`` protocol made PEP 3333 compliant. By
+# default the application runs in a thread pool, so a blocking application
+# (every real WSGI framework) never stalls the event loop; all socket I/O stays
+# on the loop. From the worker thread, body chunks are handed to the loop with
+# ``call_soon_threadsafe`` (FIFO, no waiting) and every DEFAULT_SYNC_BYTES, or
+# whenever the transport is above its high-water mark, the thread waits for
+# the loop to drain: memory stays bounded and a slow reader slows the app
+# down. A list/tuple result (the common "return [body]") is written by the
+# loop in one go after the thread returns, with a Content-Length computed
+# from it. ``executor=False`` runs the application on the loop, as in 2016.
+from __future__ import annotations
+
+import asyncio
+import inspect
+import os
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
+from typing import IO, TYPE_CHECKING, ClassVar, Final, Literal
+
+from aiohttp_errors import ClientDisconnectedError
+from aiohttp_parsers import RawRequestMessage, Response, StreamWriter, hdrs
+from aiohttp_streams import StreamReader
+
+from ._environ import build_environ
+from ._file_wrapper import FileWrapper
+from ._server import ServerHttpProtocol
+from ._start_response import ExcInfo, StartResponseState
+from ._wsgi_input import (
+    DEFAULT_MAX_REQUEST_BODY_SIZE,
+    DEFAULT_SPOOL_SIZE,
+    WsgiInput,
+    read_payload,
+)
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+
+__all__ = ("WSGIServerHttpProtocol", "WsgiResponse", "DEFAULT_SYNC_BYTES")
+
+#: Bytes a worker thread may hand to the loop before it waits for them to be
+#: written: bounds the memory a fast application can queue for a slow client.
+DEFAULT_SYNC_BYTES: Final = 2**18
+
+
+class WsgiResponse:
+    """The ``start_response()`` callable and response writer of one WSGI request.
+
+    Headers are sent with the first non-empty body chunk, or at the end (PEP
+    3333 "Buffering and Streaming"), so ``start_response`` may be called again
+    with ``exc_info`` until then. A ``HEAD`` request gets the headers only.
+
+    .. attribute:: status
+
+       The status line the application gave, or ``None``.
+
+    .. attribute:: response
+
+       The :class:`aiohttp_parsers.Response` once headers are sent, else ``None``.
+    """
+
+    def __init__(
+        self,
+        writer: StreamWriter,
+        message: RawRequestMessage,
+        *,
+        protocol: ServerHttpProtocol | None = None,
+    ) -> None:
+        self.writer = writer
+        self.message = message
+        self.response: Response | None = None
+        self._protocol = protocol
+        self._head = message.method == "HEAD"
+        self._state = StartResponseState(self._app_write)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread_mode = False
+        self._unsynced = 0
+
+    @property
+    def status(self) -> str | None:
+        return self._state.status
+
+    def start_response(
+        self,
+        status: str,
+        headers: list[tuple[str, str]],
+        exc_info: ExcInfo | None = None,
+        /,
+    ) -> Callable[[bytes], None]:
+        """PEP 3333 ``start_response(status, response_headers, exc_info=None)``."""
+        self._state(status, headers, exc_info)
+        return self._app_write
+
+    # -- loop side ------------------------------------------------------------
+
+    def send_headers(self, content_length: int | None = None) -> Response:
+        """Send the status line and headers (once); return the response."""
+        resp = self.response
+        if resp is not None:
+            return resp
+        state = self._state
+        if state.status is None:
+            raise RuntimeError("the application did not call start_response()")
+        message = self.message
+        resp = Response(
+            self.writer,
+            state.status_code,
+            http_version=message.version,
+            close=message.should_close or state.close,
+            reason=state.reason or None,
+        )
+        have_length = False
+        for name, value in state.headers:
+            if name.lower() == "content-length":
+                have_length = True
+            resp.add_header(name, value)
+        # RFC 9110 §8.6: "A server MUST NOT send a Content-Length header field
+        # in any response with a status code of 1xx (Informational) or 204".
+        no_body = state.status_code < 200 or state.status_code in (204, 304)
+        if not have_length and content_length is not None and not no_body:
+            resp.add_header(hdrs.CONTENT_LENGTH, str(content_length))
+        protocol = self._protocol
+        if protocol is not None:
+            if protocol._continue_pending:
+                # The client still waits for 100-continue and will not send
+                # the body: the connection cannot be reused (RFC 9110 §10.1.1).
+                resp.force_close()
+            protocol._response_started = True
+        resp.send_headers()
+        state.headers_sent = True
+        self.response = resp
+        return resp
+
+    def write(self, data: bytes) -> None:
+        """Write a body chunk (loop side), sending the headers first."""
+        if not data:
+            return
+        resp = self.send_headers()
+        if not self._head:
+            resp.write(data)
+
+    async def write_eof(self, content_length: int | None = None) -> None:
+        """Finish the response (loop side)."""
+        resp = self.send_headers(content_length)
+        if self._head:
+            # RFC 9110 §9.3.2: HEAD responses carry the GET headers but no
+            # content, not even a chunked body's last-chunk.
+            await self.writer.drain()
+        else:
+            await resp.write_eof()
+
+    async def _awrite(self, data: bytes) -> None:
+        self.write(data)
+        await self.writer.drain()
+
+    def _write_nowait(self, data: bytes) -> None:
+        if self.writer.transport.is_closing():
+            return
+        self.write(data)
+
+    # -- application side -----------------------------------------------------
+
+    def _app_write(self, data: bytes) -> None:
+        """The ``write()`` callable of PEP 3333 and the sink of the result iterable."""
+        if not isinstance(data, (bytes, bytearray)):
+            raise TypeError(f"WSGI body chunks must be bytes, got {type(data).__name__}")
+        if not data:
+            return
+        loop = self._loop
+        if loop is None or not self._thread_mode:
+            self.write(bytes(data))
+            return
+        if self.writer.transport.is_closing():
+            raise ClientDisconnectedError("client disconnected")
+        self._unsynced += len(data)
+        paused = getattr(self._protocol, "_paused", False)
+        if self._unsynced >= DEFAULT_SYNC_BYTES or paused:
+            self._unsynced = 0
+            asyncio.run_coroutine_threadsafe(self._awrite(bytes(data)), loop).result()
+        else:
+            loop.call_soon_threadsafe(self._write_nowait, bytes(data))
+
+
+class WSGIServerHttpProtocol(ServerHttpProtocol):
+    """An HTTP server protocol that serves a PEP 3333 WSGI application.
+
+    :param app: the WSGI application.
+    :param readpayload: read the whole body before calling the application
+        (``wsgi.input`` is then a rewound temporary file); otherwise
+        ``wsgi.input`` streams the body as the application reads it.
+    :param is_ssl: set ``wsgi.url_scheme`` to ``https`` (it is also when the
+        transport is TLS).
+    :param executor: where the application runs: ``None`` (default) is the
+        event loop's default thread pool (``loop.set_default_executor()``
+        changes it); pass a ``concurrent.futures.ThreadPoolExecutor`` to size
+        it yourself; ``False`` runs the application on the event loop itself
+        (2016 behaviour; only for applications that never block; the body is
+        then read up front).
+    :param multiprocess: the value of ``wsgi.multiprocess``.
+    :param script_name: ``SCRIPT_NAME`` of the application (default: the
+        ``SCRIPT_NAME`` environment variable, as in 2016).
+    :param spool_size: bytes of a body read up front kept in memory.
+    :param max_request_body_size: largest body read up front (else 413).
+
+    Other keyword arguments go to :class:`ServerHttpProtocol`.
+    """
+
+    SCRIPT_NAME: ClassVar[str] = os.environ.get("SCRIPT_NAME", "")
+    _lazy_continue: ClassVar[bool] = True
+    _decompress_body: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        app: WSGIApplication,
+        readpayload: bool = False,
+        is_ssl: bool = False,
+        *,
+        executor: Executor | Literal[False] | None = None,
+        multiprocess: bool = False,
+        script_name: str | None = None,
+        spool_size: int = DEFAULT_SPOOL_SIZE,
+        max_request_body_size: int = DEFAULT_MAX_REQUEST_BODY_SIZE,
+        **kw: object,
+    ) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]  # checked by ServerHttpProtocol
+        self.wsgi = app
+        self.is_ssl = is_ssl
+        self.readpayload = readpayload
+        self._executor = executor
+        self._multiprocess = multiprocess
+        self._script_name = self.SCRIPT_NAME if script_name is None else script_name
+        self._spool_size = spool_size
+        self._max_request_body_size = max_request_body_size
+
+    def create_wsgi_response(self, message: RawRequestMessage) -> WsgiResponse:
+        """Create the :class:`WsgiResponse` of one request."""
+        assert self.writer is not None
+        return WsgiResponse(self.writer, message, protocol=self)
+
+    def create_wsgi_environ(self, message: RawRequestMessage, payload: object) -> dict[str, object]:
+        """Build the PEP 3333 environ of one request; ``payload`` is ``wsgi.input``."""
+        transport = self.transport
+        peername = sockname = None
+        secure = self.is_ssl
+        if transport is not None:
+            peername = transport.get_extra_info("peername")
+            sockname = transport.get_extra_info("sockname")
+            secure = secure or transport.get_extra_info("sslcontext") is not None
+        return build_environ(
+            method=message.method,
+            target=message.path,
+            version=(message.version[0], message.version[1]),
+            headers=_native_headers(message),
+            wsgi_input=payload,
+            peername=peername,
+            sockname=sockname,
+            url_scheme="https" if secure else "http",
+            script_name=self._script_name,
+            multithread=self._executor is not False,
+            multiprocess=self._multiprocess,
+            file_wrapper=FileWrapper,
+        )
+
+    async def handle_request(self, message: RawRequestMessage, payload: StreamReader) -> None:
+        """Run the WSGI application for one request and send its response."""
+        now = time.monotonic()
+        loop = self.loop
+        inline = self._executor is False
+        wsgi_input: IO[bytes] | WsgiInput
+        if self.readpayload or inline:
+            self.send_continue()
+            wsgi_input = await read_payload(
+                payload, spool_size=self._spool_size, max_size=self._max_request_body_size
+            )
+        else:
+            wsgi_input = WsgiInput(payload, loop, self.send_continue)
+        environ = self.create_wsgi_environ(message, wsgi_input)
+        response = self.create_wsgi_response(message)
+        try:
+            if inline:
+                await self._run_inline(environ, response)
+            else:
+                executor = self._executor if self._executor is not False else None
+                response._loop = loop
+                response._thread_mode = True
+                body = await loop.run_in_executor(executor, self._run_app, environ, response)
+                if body is not None:
+                    length = sum(len(chunk) for chunk in body)
+                    response.send_headers(length)
+                    for chunk in body:
+                        response.write(chunk)
+                await response.write_eof()
+        finally:
+            wsgi_input.close()
+
+        resp = response.response
+        assert resp is not None
+        if resp.keep_alive():
+            self.keep_alive(True)
+        self.log_access(message, environ, resp, time.monotonic() - now)
+
+    def _run_app(
+        self, environ: dict[str, object], response: WsgiResponse
+    ) -> list[bytes] | tuple[bytes, ...] | None:
+        """Call the application in a worker thread; a list result goes back to the loop."""
+        result = self.wsgi(environ, response.start_response)
+        if isinstance(result, (list, tuple)) and response.response is None:
+            for chunk in result:
+                if not isinstance(chunk, bytes):
+                    raise TypeError(f"WSGI body chunks must be bytes, got {type(chunk).__name__}")
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+            return result
+        try:
+            for chunk in result:
+                response._app_write(chunk)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        return None
+
+    async def _run_inline(self, environ: dict[str, object], response: WsgiResponse) -> None:
+        result: object = self.wsgi(environ, response.start_response)
+        if inspect.isawaitable(result):
+            # 2016 ``wsgi.async`` applications may return an awaitable.
+            result = await result
+        if not isinstance(result, Iterable):
+            raise TypeError(f"WSGI application returned {type(result).__name__}, not an iterable")
+        try:
+            if isinstance(result, (list, tuple)) and response.response is None:
+                chunks = [c for c in result if isinstance(c, bytes)]
+                if len(chunks) != len(result):
+                    raise TypeError("WSGI body chunks must be bytes")
+                response.send_headers(sum(len(c) for c in chunks))
+                for chunk in chunks:
+                    response.write(chunk)
+            else:
+                for item in result:
+                    chunk = await item if inspect.isawaitable(item) else item
+                    if not isinstance(chunk, bytes):
+                        raise TypeError(
+                            f"WSGI body chunks must be bytes, got {type(chunk).__name__}"
+                        )
+                    response.write(chunk)
+                    await response.writer.drain()
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        await response.write_eof()
+
+
+def _native_headers(message: RawRequestMessage) -> list[tuple[str, str]]:
+    """The request headers as PEP 3333 native strings (wire bytes as latin-1)."""
+    raw = getattr(message, "raw_headers", None)
+    if raw:
+        out: list[tuple[str, str]] = []
+        for name, value in raw:
+            if isinstance(name, bytes):
+                out.append((name.decode("latin-1"), value.decode("latin-1")))
+            else:
+                out.append((str(name), str(value)))
+        return out
+    return [(str(k), v) for k, v in message.headers.items()]
