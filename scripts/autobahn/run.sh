@@ -34,17 +34,25 @@ if [ -z "$py27" ] || [ ! -x "$py27" ]; then
   exit 2
 fi
 
-# 2. A Python 3 venv holding an old virtualenv, which can still make 2.7 envs.
-if [ ! -x "$cache/venv-tools/bin/virtualenv" ]; then
-  "$python3" -m venv "$cache/venv-tools"
-  "$cache/venv-tools/bin/pip" install -q "virtualenv<20.22"
-fi
-
-# 3. The 2.7 env with the suite.
-if [ ! -x "$cache/py27/bin/wstest" ]; then
-  rm -rf "$cache/py27"
-  "$cache/venv-tools/bin/virtualenv" -q -p "$py27" "$cache/py27"
-  "$cache/py27/bin/pip" install -q autobahntestsuite
+# 2. A Python 3 venv holding an old virtualenv, which can still make 2.7 envs;
+# 3. the 2.7 env with the suite. Output goes to a log, shown on failure.
+setup_log="$cache/setup.log"
+setup() {
+  if [ ! -x "$cache/venv-tools/bin/virtualenv" ]; then
+    rm -rf "$cache/venv-tools"
+    "$python3" -m venv "$cache/venv-tools"
+    "$cache/venv-tools/bin/pip" install -q "virtualenv<20.22"
+  fi
+  if [ ! -x "$cache/py27/bin/wstest" ]; then
+    rm -rf "$cache/py27"
+    "$cache/venv-tools/bin/virtualenv" -q -p "$py27" "$cache/py27"
+    "$cache/py27/bin/pip" install -q autobahntestsuite
+  fi
+}
+if ! setup >"$setup_log" 2>&1; then
+  echo "autobahn: setting up the suite failed:" >&2
+  tail -n 30 "$setup_log" >&2
+  exit 2
 fi
 
 # 4. Start the echo server on a free port.
@@ -52,12 +60,20 @@ port="$("$python3" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0))
 "$python3" "$repo/examples/ws_echo.py" --port "$port" >"$cache/server.log" 2>&1 &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true' EXIT
+up=""
 for _ in $(seq 1 100); do
-  if "$python3" -c "import socket,sys; socket.create_connection(('127.0.0.1',$port),1)" 2>/dev/null; then
+  if "$python3" -c "import socket; socket.create_connection(('127.0.0.1',$port),1)" 2>/dev/null; then
+    up=1
     break
   fi
+  kill -0 "$server_pid" 2>/dev/null || break
   sleep 0.1
 done
+if [ -z "$up" ]; then
+  echo "autobahn: the echo server did not start:" >&2
+  cat "$cache/server.log" >&2
+  exit 2
+fi
 
 # 5. Run the fuzzing client.
 cases="${1:-1.*,2.*,3.*,4.*,5.*,6.*,7.*,8.*,9.*,10.*}"
