@@ -196,8 +196,14 @@ class ServerHttpProtocol(StreamProtocol):
             max_headers=max_headers,
             max_field_size=max_field_size,
         )
-        self._timeout_handle: asyncio.TimerHandle | None = None
-        self._keep_alive_handle: asyncio.TimerHandle | None = None
+        # One watchdog timer per connection serves both timeouts: moving a
+        # deadline is an assignment, and the timer re-arms itself when it
+        # fires early, so a request costs no TimerHandle churn.
+        self._slow_deadline: float | None = None
+        self._keep_alive_deadline: float | None = None
+        self._watchdog: asyncio.TimerHandle | None = None
+        self._watchdog_at = 0.0
+        self._closing_handle: asyncio.TimerHandle | None = None
         self.logger = logger
         self.debug = debug
         self.access_log = access_log
@@ -236,7 +242,7 @@ class ServerHttpProtocol(StreamProtocol):
         loop = self.loop
         self._request_handler = loop.create_task(self.start())
         if self._timeout:
-            self._timeout_handle = loop.call_later(self._timeout, self._slow_request_timeout)
+            self._start_slow_timer()
         if self._keep_alive_on:
             _set_tcp_keepalive(transport)
 
@@ -253,13 +259,9 @@ class ServerHttpProtocol(StreamProtocol):
         super().data_received(data)
         if not self._reading_request:
             self._reading_request = True
-            if self._keep_alive_handle is not None:
-                self._keep_alive_handle.cancel()
-                self._keep_alive_handle = None
-            if self._timeout and self._timeout_handle is None:
-                self._timeout_handle = self.loop.call_later(
-                    self._timeout, self._slow_request_timeout
-                )
+            self._keep_alive_deadline = None
+            if self._timeout and self._slow_deadline is None:
+                self._start_slow_timer()
         # While a handler runs no parser is set and bytes of later (pipelined)
         # requests pile up in the buffer: stop reading past the limit. The next
         # set_parser() resumes reading (its flow-controlled output does).
@@ -277,15 +279,41 @@ class ServerHttpProtocol(StreamProtocol):
             reader.paused = True
 
     def _cancel_timers(self) -> None:
-        if self._timeout_handle is not None:
-            self._timeout_handle.cancel()
-            self._timeout_handle = None
-        if self._keep_alive_handle is not None:
-            self._keep_alive_handle.cancel()
-            self._keep_alive_handle = None
+        self._slow_deadline = self._keep_alive_deadline = None
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
+        if self._closing_handle is not None:
+            self._closing_handle.cancel()
+            self._closing_handle = None
+
+    def _arm(self, deadline: float) -> None:
+        if self._watchdog is None or deadline < self._watchdog_at:
+            if self._watchdog is not None:
+                self._watchdog.cancel()
+            self._watchdog_at = deadline
+            self._watchdog = self.loop.call_at(deadline, self._on_watchdog)
+
+    def _start_slow_timer(self) -> None:
+        deadline = self.loop.time() + self._timeout
+        self._slow_deadline = deadline
+        self._arm(deadline)
+
+    def _on_watchdog(self) -> None:
+        self._watchdog = None
+        now = self.loop.time()
+        slow, idle = self._slow_deadline, self._keep_alive_deadline
+        if slow is not None and now >= slow:
+            self._slow_request_timeout()
+        elif idle is not None and now >= idle:
+            self._keep_alive_expired()
+        else:
+            pending = [d for d in (slow, idle) if d is not None]
+            if pending:
+                self._arm(min(pending))
 
     def _slow_request_timeout(self) -> None:
-        self._timeout_handle = None
+        self._slow_deadline = None
         transport = self.transport
         if transport is not None and self._reading_request and not self._response_started:
             # RFC 9110 §15.5.9: 408 "indicates that the server did not receive
@@ -300,7 +328,7 @@ class ServerHttpProtocol(StreamProtocol):
         self.cancel_slow_request()
 
     def _keep_alive_expired(self) -> None:
-        self._keep_alive_handle = None
+        self._keep_alive_deadline = None
         if not self._reading_request and self.transport is not None:
             self.log_debug("Close idle keep-alive connection.")
             self.transport.close()
@@ -342,9 +370,9 @@ class ServerHttpProtocol(StreamProtocol):
                 handler.cancel()
             self.transport.close()
         elif self.transport is not None and timeout:
-            if self._timeout_handle is not None:
-                self._timeout_handle.cancel()
-            self._timeout_handle = self.loop.call_later(timeout, self.cancel_slow_request)
+            if self._closing_handle is not None:
+                self._closing_handle.cancel()
+            self._closing_handle = self.loop.call_later(timeout, self.cancel_slow_request)
 
     async def shutdown(self, timeout: float = 15.0) -> None:
         """:meth:`closing`, then wait (up to ``timeout`` s) until the connection is done."""
@@ -424,21 +452,17 @@ class ServerHttpProtocol(StreamProtocol):
                 if len(reader.buffer):
                     # a pipelined request is already here
                     self._reading_request = True
-                    if self._timeout and self._timeout_handle is None:
-                        self._timeout_handle = self.loop.call_later(
-                            self._timeout, self._slow_request_timeout
-                        )
+                    if self._timeout and self._slow_deadline is None:
+                        self._start_slow_timer()
                 else:
                     self._reading_request = False
                     if self._request_count > 1 and self._keep_alive_period:
-                        self._keep_alive_handle = self.loop.call_later(
-                            self._keep_alive_period, self._keep_alive_expired
-                        )
+                        deadline = self.loop.time() + self._keep_alive_period
+                        self._keep_alive_deadline = deadline
+                        self._arm(deadline)
 
                 message = await reader.set_parser(self._request_parser).read()
-                if self._timeout_handle is not None:
-                    self._timeout_handle.cancel()
-                    self._timeout_handle = None
+                self._slow_deadline = None
 
                 payload = self._make_payload(message)
                 if (

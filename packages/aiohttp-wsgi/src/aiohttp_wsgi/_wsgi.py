@@ -43,6 +43,21 @@ __all__ = ("WSGIServerHttpProtocol", "WsgiResponse", "DEFAULT_SYNC_BYTES")
 DEFAULT_SYNC_BYTES: Final = 2**18
 
 
+class _Coalescer(asyncio.WriteTransport):
+    """Collects what a Response writes, so status line, headers and body leave
+    in one ``send()`` instead of one per piece."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.parts.append(bytes(data))
+
+    def is_closing(self) -> bool:
+        return False
+
+
 class WsgiResponse:
     """The ``start_response()`` callable and response writer of one WSGI request.
 
@@ -75,6 +90,7 @@ class WsgiResponse:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread_mode = False
         self._unsynced = 0
+        self._out = _Coalescer()
 
     @property
     def status(self) -> str | None:
@@ -93,8 +109,24 @@ class WsgiResponse:
 
     # -- loop side ------------------------------------------------------------
 
+    def _flush(self) -> None:
+        parts = self._out.parts
+        if parts:
+            data = parts[0] if len(parts) == 1 else b"".join(parts)
+            parts.clear()
+            self.writer.write(data)
+
     def send_headers(self, content_length: int | None = None) -> Response:
-        """Send the status line and headers (once); return the response."""
+        """Send the status line and headers (once); return the response.
+
+        ``content_length`` is added as ``Content-Length`` when the application
+        gave none (and the status allows a body).
+        """
+        resp = self._start(content_length)
+        self._flush()
+        return resp
+
+    def _start(self, content_length: int | None = None) -> Response:
         resp = self.response
         if resp is not None:
             return resp
@@ -103,7 +135,7 @@ class WsgiResponse:
             raise RuntimeError("the application did not call start_response()")
         message = self.message
         resp = Response(
-            self.writer,
+            self._out,
             state.status_code,
             http_version=message.version,
             close=message.should_close or state.close,
@@ -135,19 +167,28 @@ class WsgiResponse:
         """Write a body chunk (loop side), sending the headers first."""
         if not data:
             return
-        resp = self.send_headers()
+        resp = self._start()
         if not self._head:
             resp.write(data)
+        self._flush()
 
     async def write_eof(self, content_length: int | None = None) -> None:
         """Finish the response (loop side)."""
-        resp = self.send_headers(content_length)
-        if self._head:
-            # RFC 9110 §9.3.2: HEAD responses carry the GET headers but no
-            # content, not even a chunked body's last-chunk.
-            await self.writer.drain()
-        else:
-            await resp.write_eof()
+        resp = self._start(content_length)
+        # RFC 9110 §9.3.2: HEAD responses carry the GET headers but no
+        # content, not even a chunked body's last-chunk.
+        if not self._head:
+            await resp.write_eof()  # to the coalescer: nothing to wait for
+        self._flush()
+        await self.writer.drain()
+
+    async def write_all(self, chunks: list[bytes] | tuple[bytes, ...]) -> None:
+        """Send a whole response body known up front, with a Content-Length."""
+        resp = self._start(sum(len(chunk) for chunk in chunks))
+        if not self._head:
+            for chunk in chunks:
+                resp.write(chunk)
+        await self.write_eof()
 
     async def _awrite(self, data: bytes) -> None:
         self.write(data)
@@ -285,11 +326,9 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
                 response._thread_mode = True
                 body = await loop.run_in_executor(executor, self._run_app, environ, response)
                 if body is not None:
-                    length = sum(len(chunk) for chunk in body)
-                    response.send_headers(length)
-                    for chunk in body:
-                        response.write(chunk)
-                await response.write_eof()
+                    await response.write_all(body)
+                else:
+                    await response.write_eof()
         finally:
             wsgi_input.close()
 
@@ -333,23 +372,19 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
                 chunks = [c for c in result if isinstance(c, bytes)]
                 if len(chunks) != len(result):
                     raise TypeError("WSGI body chunks must be bytes")
-                response.send_headers(sum(len(c) for c in chunks))
-                for chunk in chunks:
-                    response.write(chunk)
-            else:
-                for item in result:
-                    chunk = await item if inspect.isawaitable(item) else item
-                    if not isinstance(chunk, bytes):
-                        raise TypeError(
-                            f"WSGI body chunks must be bytes, got {type(chunk).__name__}"
-                        )
-                    response.write(chunk)
-                    await response.writer.drain()
+                await response.write_all(chunks)
+                return
+            for item in result:
+                chunk = await item if inspect.isawaitable(item) else item
+                if not isinstance(chunk, bytes):
+                    raise TypeError(f"WSGI body chunks must be bytes, got {type(chunk).__name__}")
+                response.write(chunk)
+                await response.writer.drain()
+            await response.write_eof()
         finally:
             close = getattr(result, "close", None)
             if close is not None:
                 close()
-        await response.write_eof()
 
 
 def _native_headers(message: RawRequestMessage) -> list[tuple[str, str]]:
