@@ -4,6 +4,7 @@ whole, split at every byte boundary, and one byte at a time."""
 from __future__ import annotations
 
 import os
+import tracemalloc
 from collections.abc import Callable, Generator, Iterable
 
 import pytest
@@ -565,3 +566,27 @@ def test_any_input_gives_messages_or_websocket_error(
         for items, exc in (whole, split, bytewise)
     ]
     assert describe[0] == describe[1] == describe[2]
+
+
+@pytest.mark.parametrize("opcode", [TEXT, BINARY])
+def test_tiny_fragments_cost_no_memory_per_fragment(opcode: int) -> None:
+    # 10,000 one-byte fragments (and as many empty ones) of one message: the
+    # parser keeps their bytes, not an object per fragment (~50 bytes each).
+    count = 10_000
+    stream = (
+        frame(opcode, b"a", fin=False)
+        + (frame(CONT, b"", fin=False) + frame(CONT, b"b", fin=False)) * (count - 1)
+        + frame(CONT, b"c")
+    )
+    chunks = [stream[i : i + 65536] for i in range(0, len(stream), 65536)]
+    tracemalloc.start()
+    try:
+        items, exc = run_parser(chunks)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert exc is None
+    assert [len(m.data) for m, _ in items if isinstance(m.data, (str, bytes))] == [count + 1]
+    # The message (10 KB) and a few 64 KiB input chunks, far below the
+    # ~1 MB a list of per-fragment objects would take.
+    assert peak < 300_000, peak
