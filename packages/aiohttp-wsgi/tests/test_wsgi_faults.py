@@ -36,6 +36,9 @@ def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[byt
                 "500 Internal Server Error", [("Content-Type", "text/plain")], sys.exc_info()
             )
         return [b"replaced"]
+    if path == "/short":
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "10")])
+        return [b"12345"]
     if path == "/read":
         total = 0
         while True:
@@ -189,3 +192,11 @@ def test_in_flight_requests_finish_on_shutdown() -> None:
         threading.Timer(0.2, release.set).start()
     t.join(20)
     assert result == [(200, b"finished")]
+
+
+def test_short_body_closes_connection(srv: ServerThread) -> None:
+    sock = srv.raw()
+    sock.sendall(b"GET /short HTTP/1.1\r\nHost: x\r\n\r\n")
+    data = recv_all(sock)  # returns: the server closed instead of keeping it alive
+    sock.close()
+    assert data.startswith(b"HTTP/1.1 200 OK") and data.endswith(b"\r\n\r\n12345")

@@ -297,3 +297,11 @@ def test_readpayload_too_large() -> None:
         assert status == 413
         status, _, body = request(srv, "POST", "/x", body=b"x" * 1000)
         assert status == 200
+
+
+def test_is_ssl_sets_https_scheme() -> None:
+    with ServerThread(environ_app, is_ssl=True, script_name="/mount") as srv:
+        status, _, body = request(srv, "GET", "/mount/x")
+    env = _json(body)
+    assert (status, env["wsgi.url_scheme"]) == (200, "https")
+    assert (env["SCRIPT_NAME"], env["PATH_INFO"]) == ("/mount", "/x")

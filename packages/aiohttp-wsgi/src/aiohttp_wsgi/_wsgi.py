@@ -334,7 +334,19 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
 
         resp = response.response
         assert resp is not None
-        if resp.keep_alive():
+        if (
+            resp.length is not None
+            and not response._head
+            and resp.body_length < resp.length
+            and resp.status >= 200
+            and resp.status not in (204, 304)
+        ):
+            # PEP 3333: an application that sends less than its Content-Length
+            # leaves the client waiting for the rest; only closing the
+            # connection tells it the response is incomplete.
+            self.log_debug("Application sent less than its Content-Length.")
+            self.keep_alive(False)
+        elif resp.keep_alive():
             self.keep_alive(True)
         self.log_access(message, environ, resp, time.monotonic() - now)
 
