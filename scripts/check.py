@@ -105,7 +105,7 @@ def install_test_groups() -> None:
 
 
 def lint() -> None:
-    run(sys.executable, "-m", "ruff", "check", "packages", "scripts")
+    run(sys.executable, "-m", "ruff", "check", "packages", "scripts", "examples", "benchmarks")
 
 
 def types() -> None:
@@ -154,6 +154,9 @@ def _install_alone(venv_python: Path, dists: list[str]) -> None:
         "--python",
         venv_python,
         "--no-index",
+        # uv caches wheels by name and version: a rebuilt 1.0.0 must not be
+        # answered with yesterday's 1.0.0.
+        "--no-cache",
         "--find-links",
         WHEELHOUSE,
         *dists,
