@@ -148,6 +148,17 @@ def test_slow_client_is_timed_out() -> None:
         assert server.wait_idle() == []
 
 
+@pytest.mark.parametrize("readpayload", [False, True])
+def test_slow_body_is_timed_out(readpayload: bool) -> None:
+    with ServerThread(app, body_timeout=0.3, readpayload=readpayload) as server:
+        sock = server.raw()
+        sock.sendall(b"POST /read HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")
+        data = recv_all(sock)
+        sock.close()
+        assert data.startswith(b"HTTP/1.1 408 ")
+        assert server.wait_idle() == []
+
+
 def test_idle_keep_alive_connection_is_closed() -> None:
     with ServerThread(app, keep_alive=0.2) as server:
         sock = server.raw()

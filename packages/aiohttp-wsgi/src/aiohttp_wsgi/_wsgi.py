@@ -27,6 +27,7 @@ from ._file_wrapper import FileWrapper
 from ._server import ServerHttpProtocol
 from ._start_response import ExcInfo, StartResponseState
 from ._wsgi_input import (
+    DEFAULT_BODY_TIMEOUT,
     DEFAULT_MAX_REQUEST_BODY_SIZE,
     DEFAULT_SPOOL_SIZE,
     WsgiInput,
@@ -242,6 +243,8 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
         ``SCRIPT_NAME`` environment variable, as in 2016).
     :param spool_size: bytes of a body read up front kept in memory.
     :param max_request_body_size: largest body read up front (else 413).
+    :param body_timeout: seconds a body read waits for more bytes from the
+        client (else 408); ``None`` or ``0``: wait forever.
 
     Other keyword arguments go to :class:`ServerHttpProtocol`.
     """
@@ -261,6 +264,7 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
         script_name: str | None = None,
         spool_size: int = DEFAULT_SPOOL_SIZE,
         max_request_body_size: int = DEFAULT_MAX_REQUEST_BODY_SIZE,
+        body_timeout: float | None = DEFAULT_BODY_TIMEOUT,
         **kw: object,
     ) -> None:
         super().__init__(**kw)  # type: ignore[arg-type]  # checked by ServerHttpProtocol
@@ -272,6 +276,7 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
         self._script_name = self.SCRIPT_NAME if script_name is None else script_name
         self._spool_size = spool_size
         self._max_request_body_size = max_request_body_size
+        self._body_timeout = body_timeout
 
     def create_wsgi_response(self, message: RawRequestMessage) -> WsgiResponse:
         """Create the :class:`WsgiResponse` of one request."""
@@ -311,10 +316,13 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
         if self.readpayload or inline:
             self.send_continue()
             wsgi_input = await read_payload(
-                payload, spool_size=self._spool_size, max_size=self._max_request_body_size
+                payload,
+                spool_size=self._spool_size,
+                max_size=self._max_request_body_size,
+                timeout=self._body_timeout,
             )
         else:
-            wsgi_input = WsgiInput(payload, loop, self.send_continue)
+            wsgi_input = WsgiInput(payload, loop, self.send_continue, self._body_timeout)
         environ = self.create_wsgi_environ(message, wsgi_input)
         response = self.create_wsgi_response(message)
         try:

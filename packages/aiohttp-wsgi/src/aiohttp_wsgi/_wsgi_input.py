@@ -22,14 +22,32 @@ __all__ = (
     "read_payload",
     "DEFAULT_SPOOL_SIZE",
     "DEFAULT_MAX_REQUEST_BODY_SIZE",
+    "DEFAULT_BODY_TIMEOUT",
 )
 
 #: Bodies read up front stay in memory up to this size, then spill to a
 #: temporary file; waitress's ``inbuf_overflow`` default is 512 KiB, we take 1 MiB.
 DEFAULT_SPOOL_SIZE: Final = 2**20
+#: Seconds a body read waits for the next bytes from the client before the
+#: request fails with 408; nginx's ``client_body_timeout`` default (60 s).
+DEFAULT_BODY_TIMEOUT: Final = 60.0
 #: Largest body read up front (``readpayload=True`` or no executor); larger
 #: gets 413. Same as waitress's ``max_request_body_size`` (1 GiB).
 DEFAULT_MAX_REQUEST_BODY_SIZE: Final = 2**30
+
+
+async def _read_chunk(payload: StreamReader, timeout: float | None) -> bytes:
+    """The next piece of the body, or 408 when the client stays silent too long."""
+    if payload.is_eof() or not timeout:
+        return await payload.readany()
+    try:
+        return await asyncio.wait_for(payload.readany(), timeout)
+    except asyncio.TimeoutError:
+        # RFC 9110 §15.5.9: 408 "the server did not receive a complete request
+        # message within the time that it was prepared to wait".
+        raise HttpProcessingError(
+            code=408, message=f"No request body data for {timeout:g} seconds"
+        ) from None
 
 
 class WsgiInput:
@@ -44,7 +62,9 @@ class WsgiInput:
         payload: StreamReader,
         loop: asyncio.AbstractEventLoop,
         on_first_read: Callable[[], None] | None = None,
+        timeout: float | None = DEFAULT_BODY_TIMEOUT,
     ) -> None:
+        self._timeout = timeout
         self._payload = payload
         self._loop = loop
         self._on_first_read = on_first_read
@@ -58,7 +78,7 @@ class WsgiInput:
             # sending the body; we say it only when the application reads.
             self._on_first_read = None
             callback()
-        return await self._payload.readany()
+        return await _read_chunk(self._payload, self._timeout)
 
     def _fill(self) -> bool:
         """Fetch the next piece of the body into the buffer; ``False`` at the end."""
@@ -132,6 +152,7 @@ async def read_payload(
     *,
     spool_size: int = DEFAULT_SPOOL_SIZE,
     max_size: int = DEFAULT_MAX_REQUEST_BODY_SIZE,
+    timeout: float | None = DEFAULT_BODY_TIMEOUT,
 ) -> IO[bytes]:
     """Read a whole request body into a rewound temporary file.
 
@@ -142,7 +163,7 @@ async def read_payload(
     total = 0
     try:
         while True:
-            chunk = await payload.readany()
+            chunk = await _read_chunk(payload, timeout)
             if not chunk:
                 break
             total += len(chunk)
