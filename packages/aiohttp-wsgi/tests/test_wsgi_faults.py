@@ -27,6 +27,17 @@ def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[byt
             raise RuntimeError("late failure")
 
         return gen()
+    if path == "/exc-info-late":
+        write = start_response("200 OK", [("Content-Type", "text/plain")])
+        write(b"partial")
+        try:
+            raise ValueError("too late")
+        except ValueError:
+            # headers are (as far as the app knows) sent: this must re-raise
+            start_response(
+                "500 Internal Server Error", [("Content-Type", "text/plain")], sys.exc_info()
+            )
+        return [b"never"]
     if path == "/exc-info":
         try:
             raise ValueError("handled")
@@ -211,3 +222,13 @@ def test_short_body_closes_connection(srv: ServerThread) -> None:
     data = recv_all(sock)  # returns: the server closed instead of keeping it alive
     sock.close()
     assert data.startswith(b"HTTP/1.1 200 OK") and data.endswith(b"\r\n\r\n12345")
+
+
+def test_exc_info_after_headers_reraises(srv: ServerThread) -> None:
+    sock = srv.raw()
+    sock.sendall(b"GET /exc-info-late HTTP/1.1\r\nHost: x\r\n\r\n")
+    data = recv_all(sock)
+    sock.close()
+    assert data.startswith(b"HTTP/1.1 200 OK")
+    assert b"partial" in data and b"never" not in data
+    assert not data.endswith(b"0\r\n\r\n")

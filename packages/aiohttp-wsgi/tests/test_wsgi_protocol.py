@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
+from typing import TYPE_CHECKING
+from wsgiref.validate import validator
 
 import pytest
 import pytest_asyncio
 
 from aiohttp_parsers import LinesParser, RawRequestMessage, Response, hdrs
 from aiohttp_streams import StreamReader
-from aiohttp_wsgi import ServerHttpProtocol
+from aiohttp_wsgi import ServerHttpProtocol, WSGIServerHttpProtocol
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 WAIT = 20
 
@@ -147,3 +152,42 @@ async def test_shutdown_closes_idle_connection(
     assert await asyncio.wait_for(reader.read(), WAIT) == b""
     writer.close()
     await writer.wait_closed()
+
+
+class MixedProtocol(WSGIServerHttpProtocol):
+    """The showcase pattern: some paths handled natively, the rest by the WSGI app."""
+
+    async def handle_request(self, message: RawRequestMessage, payload: StreamReader) -> None:
+        if message.path != "/native":
+            await super().handle_request(message, payload)
+            return
+        assert self.writer is not None
+        self.send_continue()  # WSGIServerHttpProtocol answers 100-continue lazily
+        body = await payload.read()
+        resp = Response(self.writer, 200, http_version=message.version, close=message.should_close)
+        resp.add_header(hdrs.CONTENT_LENGTH, str(len(body) + 7))
+        resp.send_headers()
+        resp.write(b"native:" + body)
+        await resp.write_eof()
+        self.keep_alive(resp.keep_alive())
+
+
+def wsgi_app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"wsgi:" + environ["PATH_INFO"].encode("latin-1")]
+
+
+@pytest.mark.asyncio
+async def test_wsgi_subclass_serves_native_paths(
+    server: Callable[[Factory], asyncio.Future[int]],
+) -> None:
+    port = await server(lambda: MixedProtocol(validator(wsgi_app), access_log=None))
+    out = await exchange(
+        port,
+        b"POST /native HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\nhi"
+        b"GET /other HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    # the body came with the headers: no 100 Continue is needed (RFC 9110 §10.1.1)
+    assert out.startswith(b"HTTP/1.1 200 OK")
+    assert b"native:hi" in out
+    assert b"wsgi:/other" in out

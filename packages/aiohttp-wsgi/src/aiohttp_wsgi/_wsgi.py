@@ -214,6 +214,12 @@ class WsgiResponse:
             return
         if self.writer.transport.is_closing():
             raise ClientDisconnectedError("client disconnected")
+        if self._state.status is None:
+            raise AssertionError("write() before start_response() (PEP 3333)")
+        # From the application's side the headers are out once it produced a
+        # body chunk, even if the loop has not written it yet: a later
+        # start_response(..., exc_info) must re-raise, not change the status.
+        self._state.headers_sent = True
         self._unsynced += len(data)
         paused = getattr(self._protocol, "_paused", False)
         if self._unsynced >= DEFAULT_SYNC_BYTES or paused:
