@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import tempfile
+import time
 import urllib.request
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -305,3 +307,39 @@ def test_is_ssl_sets_https_scheme() -> None:
     env = _json(body)
     assert (status, env["wsgi.url_scheme"]) == (200, "https")
     assert (env["SCRIPT_NAME"], env["PATH_INFO"]) == ("/mount", "/x")
+
+
+def test_slow_reader_bounds_what_the_app_produces() -> None:
+    produced = [0]
+    total = 48 * MiB
+
+    def big(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        start_response("200 OK", [("Content-Type", "application/octet-stream")])
+        block = b"z" * 65536
+
+        def gen() -> Iterator[bytes]:
+            while produced[0] < total:
+                produced[0] += len(block)
+                yield block
+
+        return gen()
+
+    with ServerThread(big) as srv:
+        sock = srv.raw()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        # Do not read: the application must stall once buffers are full.
+        last = -1
+        while produced[0] != last:
+            last = produced[0]
+            time.sleep(0.3)
+        assert produced[0] < 24 * MiB, produced
+        received = 0
+        while True:
+            data = sock.recv(1 << 20)
+            if not data:
+                break
+            received += len(data)
+        sock.close()
+    assert produced[0] == total
+    assert received > total

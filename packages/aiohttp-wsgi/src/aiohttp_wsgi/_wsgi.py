@@ -380,6 +380,8 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
         try:
             for chunk in result:
                 response._app_write(chunk)
+                if chunk and response._head:
+                    break  # the headers are known; a HEAD response has no body
         finally:
             close = getattr(result, "close", None)
             if close is not None:
