@@ -41,6 +41,17 @@ _PCT_RE: Final = re.compile(r"%[0-9A-Fa-f]{2}")
 _FORM_UNESCAPE_RE: Final = re.compile(r"%(0[aAdD]|22)")
 _FORM_ESCAPES: Final = {0x0A: "%0A", 0x0D: "%0D", 0x22: "%22"}
 _CONTINUATION_RE: Final = re.compile(r"^(.+)\*(0|[1-9][0-9]*)(\*?)$")
+# The grammar, compiled once (RFC 9110 sections 5.6.2 token, 5.6.4
+# quoted-string, 5.6.6 parameters; RFC 6266 section 4.1).
+_T: Final = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+_TYPE_RE: Final = re.compile(rf"[ \t]*({_T})")
+_MIME_RE: Final = re.compile(rf"[ \t]*({_T})/({_T})")
+_PARAM_ESC_RE: Final = re.compile(
+    rf'[ \t]*;[ \t]*(?:({_T})[ \t]*=[ \t]*(?:"((?:[^"\\]|\\.)*)"|({_T})))?', re.DOTALL
+)
+# WHATWG form-data: no backslash escapes, the first '"' ends the value.
+_PARAM_LIT_RE: Final = re.compile(rf'[ \t]*;[ \t]*(?:({_T})[ \t]*=[ \t]*(?:"([^"]*)"|({_T})))?')
+_UNESCAPE_RE: Final = re.compile(r"\\(.)", re.DOTALL)
 
 
 class BadContentDispositionHeader(RuntimeWarning):
@@ -72,44 +83,6 @@ def _warn_param(item: str, reason: str) -> None:
     )
 
 
-def _skip_ows(s: str, i: int) -> int:
-    n = len(s)
-    while i < n and s[i] in _OWS:
-        i += 1
-    return i
-
-
-def _token_end(s: str, i: int) -> int:
-    n = len(s)
-    while i < n and s[i] in _TOKEN:
-        i += 1
-    return i
-
-
-def _quoted_string(s: str, i: int, *, escapes: bool) -> tuple[str, int] | None:
-    """Read a quoted string starting at ``s[i] == '"'``; return (value, end) or None."""
-    n = len(s)
-    i += 1
-    if not escapes:
-        end = s.find('"', i)
-        if end == -1:
-            return None
-        return _FORM_UNESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), s[i:end]), end + 1
-    # RFC 9110 section 5.6.4: quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text )
-    out: list[str] = []
-    while i < n:
-        c = s[i]
-        if c == '"':
-            return "".join(out), i + 1
-        if c == "\\" and i + 1 < n:
-            out.append(s[i + 1])
-            i += 2
-            continue
-        out.append(c)
-        i += 1
-    return None
-
-
 def _decode_ext_value(value: str) -> str | None:
     """RFC 8187 section 3.2.1: ext-value = charset "'" [ language ] "'" value-chars."""
     if value.count("'") != 2:
@@ -129,54 +102,47 @@ def _decode_ext_value(value: str) -> str | None:
 
 def _parse(header: str, *, escapes: bool) -> tuple[str, dict[str, str]] | str:
     """Parse the header; on a structural error return the reason as a ``str``."""
-    i = _skip_ows(header, 0)
-    j = _token_end(header, i)
-    if j == i:
+    m = _TYPE_RE.match(header)
+    if m is None:
         return "disposition type is not a token"
-    params = _parse_params(header, j, escapes=escapes)
+    params = _parse_params(header, m.end(), escapes=escapes)
     if isinstance(params, str):
         return params
-    return header[i:j].lower(), params
+    return m.group(1).lower(), params
 
 
-def _parse_params(header: str, i: int, *, escapes: bool) -> dict[str, str] | str:
-    """Parse ``*( OWS ";" OWS name "=" value )`` from offset ``i``."""
+def _parse_params(header: str, pos: int, *, escapes: bool) -> dict[str, str] | str:
+    """Parse ``*( OWS ";" OWS [ name OWS "=" OWS value ] ) OWS`` from ``pos``."""
     n = len(header)
+    param_re = _PARAM_ESC_RE if escapes else _PARAM_LIT_RE
     params: dict[str, str] = {}
-    while True:
-        i = _skip_ows(header, i)
-        if i == n:
+    while pos < n:
+        m = param_re.match(header, pos)
+        if m is None:
+            if header[pos:].strip(_OWS):
+                return f"malformed parameter at offset {pos}"
             break
-        if header[i] != ";":
-            return f"unexpected {header[i]!r} at offset {i}"
-        i = _skip_ows(header, i + 1)
-        if i == n or header[i] == ";":
+        pos = m.end()
+        key = m.group(1)
+        if key is None:
             continue  # empty parameter: "a;;b" and a trailing ";" are harmless
-        start = i
-        j = _token_end(header, i)
-        if j == i:
-            return f"parameter name expected at offset {i}"
-        key = header[i:j].lower()
-        i = _skip_ows(header, j)
-        if i == n or header[i] != "=":
-            return f"'=' expected after parameter {key!r}"
-        i = _skip_ows(header, i + 1)
-        quoted = i < n and header[i] == '"'
+        key = key.lower()
+        quoted = m.group(3) is None
+        value = m.group(2) if quoted else m.group(3)
         if quoted:
-            got = _quoted_string(header, i, escapes=escapes)
-            if got is None:
-                return "unterminated quoted string"
-            value, i = got
-        else:
-            j = _token_end(header, i)
-            if j == i:
-                return f"value of {key!r} is neither a token nor a quoted string"
-            value, i = header[i:j], j
+            if escapes:
+                if "\\" in value:
+                    value = _UNESCAPE_RE.sub(r"\1", value)
+            elif "%" in value:
+                value = _FORM_UNESCAPE_RE.sub(lambda x: chr(int(x.group(1), 16)), value)
         # RFC 6266 section 4.1: "Content-Disposition header field values with
         # multiple instances of the same parameter name are invalid."
         if key in params:
             return f"duplicate parameter {key!r}"
-        item = header[start:i]
+        if "*" not in key:
+            params[key] = value
+            continue
+        item = m.group(0).lstrip(" \t;")
         cont = _CONTINUATION_RE.match(key)
         if cont is not None:
             if cont.group(3) and quoted:
@@ -202,17 +168,13 @@ def parse_content_type(value: str | None) -> tuple[str, str, dict[str, str]] | N
     """
     if not value:
         return None
-    i = _skip_ows(value, 0)
-    j = _token_end(value, i)
-    if j == i or j == len(value) or value[j] != "/":
+    m = _MIME_RE.match(value)
+    if m is None:
         return None
-    k = _token_end(value, j + 1)
-    if k == j + 1:
-        return None
-    params = _parse_params(value, k, escapes=True)
+    params = _parse_params(value, m.end(), escapes=True)
     if isinstance(params, str):
         return None
-    return value[i:j].lower(), value[j + 1 : k].lower(), params
+    return m.group(1).lower(), m.group(2).lower(), params
 
 
 def parse_content_disposition(header: str | None) -> tuple[str | None, dict[str, str]]:
@@ -256,6 +218,8 @@ def content_disposition_filename(params: Mapping[str, str], name: str = "filenam
 
 
 def _join_continuations(params: Mapping[str, str], name: str) -> str | None:
+    if name + "*0" not in params and name + "*0*" not in params:
+        return None  # the common case: no RFC 2231 sections at all
     segments: dict[int, tuple[bool, str]] = {}
     for key, value in params.items():
         m = _CONTINUATION_RE.match(key)

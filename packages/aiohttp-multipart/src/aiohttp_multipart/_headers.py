@@ -6,21 +6,19 @@
 # obs-fold, still produced by mail software) are unfolded with one space.
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from aiohttp_errors import BadHttpMessage, InvalidHeader, LineTooLong
 
-from ._source import _Source
+from ._source import _cut, _Source
 
 __all__ = ("read_part_headers",)
 
-_TCHAR: Final = frozenset(
-    b"!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-)
-# RFC 9110 section 5.5: field values never contain NUL, CR or LF.
-_BAD_VALUE_BYTES: Final = (b"\x00", b"\r", b"\n")
+# RFC 9110 section 5.6.2: field-name = token
+_TOKEN_RE: Final = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
 def _decode(raw: bytes) -> str:
@@ -36,8 +34,26 @@ async def read_part_headers(
     source: _Source, *, max_size: int, max_count: int
 ) -> CIMultiDictProxy[str]:
     """Read header lines up to the empty line that ends them."""
+    buf = source._buf
+    # Fast path: the whole block is already buffered (nearly always, parts
+    # start inside a chunk). It is split in one go; the line-by-line path
+    # below handles a block still arriving, and gives the precise errors.
+    if buf[:2] == b"\r\n":
+        del buf[:2]
+        return CIMultiDictProxy(CIMultiDict())
+    end = buf.find(b"\r\n\r\n", 0, max_size)
+    if end != -1:
+        block = _cut(buf, end + 4)
+        lines = block[:-4].split(b"\r\n")
+        if not any(b"\n" in line or b"\r" in line for line in lines):
+            return _build(lines, max_count)
+        source.unread_data(block)
+    return await _read_slowly(source, max_size=max_size, max_count=max_count)
+
+
+async def _read_slowly(source: _Source, *, max_size: int, max_count: int) -> CIMultiDictProxy[str]:
     budget = max_size
-    fields: list[tuple[bytes, bytearray]] = []
+    lines: list[bytes] = []
     while True:
         try:
             line = await source.readline(budget, "multipart part headers")
@@ -49,23 +65,29 @@ async def read_part_headers(
         if not line.endswith(b"\r\n"):
             raise InvalidHeader(line, "part header line must end with CRLF")
         if line == b"\r\n":
-            break
-        content = line[:-2]
+            return _build(lines, max_count)
+        lines.append(line[:-2])
+
+
+def _build(lines: list[bytes], max_count: int) -> CIMultiDictProxy[str]:
+    fields: list[tuple[bytes, bytes]] = []
+    for content in lines:
         if content[:1] in (b" ", b"\t"):
             if not fields:
-                raise InvalidHeader(line, "continuation line before any header")
+                raise InvalidHeader(content, "continuation line before any header")
             # RFC 5322 section 3.2.2 obs-fold: unfolding removes the CRLF.
-            fields[-1][1].extend(b" " + content.strip(b" \t"))
+            name, value = fields[-1]
+            fields[-1] = (name, value + b" " + content.strip(b" \t"))
             continue
         name, sep, value = content.partition(b":")
-        if not sep or not name or not set(name) <= _TCHAR:
+        if not sep or _TOKEN_RE.fullmatch(name) is None:
             raise InvalidHeader(content, "expected 'name: value' with a token name")
         if len(fields) >= max_count:
             raise BadHttpMessage(f"multipart part has more than {max_count} header fields")
-        fields.append((name, bytearray(value.strip(b" \t"))))
+        fields.append((name, value.strip(b" \t")))
     headers: CIMultiDict[str] = CIMultiDict()
     for fname, fvalue in fields:
-        if any(b in fvalue for b in _BAD_VALUE_BYTES):
-            raise InvalidHeader(bytes(fname + b": " + fvalue), "control character in value")
-        headers.add(fname.decode("ascii"), _decode(bytes(fvalue)))
+        if b"\x00" in fvalue or b"\r" in fvalue or b"\n" in fvalue:
+            raise InvalidHeader(fname + b": " + fvalue, "control character in value")
+        headers.add(fname.decode("ascii"), _decode(fvalue))
     return CIMultiDictProxy(headers)

@@ -16,7 +16,7 @@ import inspect
 import json
 import warnings
 from collections.abc import Mapping
-from typing import ClassVar, Final, overload
+from typing import ClassVar, Final, NoReturn, overload
 from urllib.parse import parse_qsl
 
 from multidict import CIMultiDict, CIMultiDictProxy
@@ -96,8 +96,15 @@ class BodyPartReader:
         self.headers = _as_proxy(headers)
         self._boundary = boundary
         self._delim = b"\r\n" + boundary
+        self._dlen = len(self._delim)
         self._content = content
-        self._buf = bytearray()
+        # Over the MultipartReader's buffer the part scans that buffer in
+        # place (no copy of what follows the part, no push back); over any
+        # other stream it keeps its own lookahead and pushes back the rest.
+        self._shared = isinstance(content, _Source)
+        self._buf = content._buf if isinstance(content, _Source) else bytearray()
+        # With the shared buffer empty, chunks come straight from the stream.
+        self._raw_read = content._inner.read if isinstance(content, _Source) else content.read
         self._at_eof = False
         self._read_bytes = 0
         self._max_size = max_size
@@ -135,10 +142,32 @@ class BodyPartReader:
 
         Never holds more than ``size`` plus the delimiter length.
         """
-        if size < 1:
-            raise ValueError(f"size must be positive, got {size!r}")
         if self._at_eof:
             return b""
+        if size < 1:
+            raise ValueError(f"size must be positive, got {size!r}")
+        if not self._buf:
+            # Fast path, taken for nearly every chunk of a big part: a chunk
+            # that holds no delimiter and does not end with a possible start
+            # of one is returned as it came, without a copy.
+            data = await self._raw_read(size if size > self._dlen else self._dlen)
+            n = len(data)
+            if n <= size and data.find(self._delim) == -1:
+                # Only a real prefix of the delimiter at the end is held
+                # back; a stray CR near the end is not (it is 1 in 256 bytes).
+                safe = n if data.find(b"\r", n - self._dlen + 1) == -1 else self._safe_len(data)
+                if safe == n:
+                    if not n:
+                        self._truncated()
+                    self._read_bytes += n
+                    if self._max_size is not None and self._read_bytes > self._max_size:
+                        self._count(0)  # raises
+                    return data
+                if safe:
+                    self._buf += data[safe:]
+                    self._count(safe)
+                    return data[:safe]
+            self._buf += data
         chunk = await self._next_chunk(size)
         self._count(len(chunk))
         return chunk
@@ -275,49 +304,44 @@ class BodyPartReader:
             pos = buf.find(b"\r", pos + 1)
         return n
 
+    def _truncated(self) -> NoReturn:
+        raise BadHttpMessage(
+            "multipart body ended inside a part: no delimiter "
+            f"{self._delim[:100]!r} after {self._read_bytes + len(self._buf)} bytes"
+        )
+
     async def _fill(self, size: int) -> None:
-        data = await self._content.read(max(size, len(self._delim)))
+        # A shared buffer is appended to straight from the underlying stream.
+        data = await self._raw_read(max(size, self._dlen))
         if not data:
-            raise BadHttpMessage(
-                "multipart body ended inside a part: no delimiter "
-                f"{self._delim[:100]!r} after {self._read_bytes + len(self._buf)} bytes"
-            )
+            self._truncated()
         self._buf += data
 
     async def _next_chunk(self, size: int) -> bytes:
         buf = self._buf
         delim = self._delim
         while True:
-            if buf:
-                idx = buf.find(delim)
-                if idx != -1:
-                    if idx > size:
-                        return _cut(buf, size)
-                    chunk = _cut(buf, idx)
-                    self._finish()
-                    return chunk
-                safe = self._safe_len(buf)
-                if safe:
-                    return _cut(buf, min(safe, size))
-                await self._fill(size)
-                continue
-            # Fast path: a chunk with no (partial) delimiter is returned as is.
-            data = await self._content.read(max(size, len(delim)))
-            if not data:
-                raise BadHttpMessage(
-                    "multipart body ended inside a part: no delimiter "
-                    f"{delim[:100]!r} after {self._read_bytes} bytes"
-                )
-            if len(data) <= size and data.find(delim) == -1 and self._safe_len(data) == len(data):
-                return data
-            buf += data
+            idx = buf.find(delim)
+            if idx != -1:
+                if idx > size:
+                    return _cut(buf, size)
+                chunk = _cut(buf, idx)
+                self._finish()
+                return chunk
+            safe = self._safe_len(buf)
+            if safe:
+                return _cut(buf, min(safe, size))
+            await self._fill(size)
 
     def _finish(self) -> None:
-        """The buffer starts with the delimiter: give "--boundary..." back."""
+        """The buffer starts with the delimiter: leave "--boundary..." to the reader."""
         buf = self._buf
+        self._at_eof = True
+        if self._shared:
+            del buf[:2]
+            return
         rest = bytes(buf[2:])
         buf.clear()
-        self._at_eof = True
         self._content.unread_data(rest)
 
 
@@ -481,7 +505,12 @@ class MultipartReader:
     def _get_part_reader(self, headers: CIMultiDictProxy[str]) -> BodyPartReader | MultipartReader:
         part = self.part_reader_cls(self._boundary, headers, self._content)
         part._max_size = self._max_part_size
-        ctype = parse_content_type(headers.get(CONTENT_TYPE))
+        raw_ctype = headers.get(CONTENT_TYPE)
+        ctype = (
+            parse_content_type(raw_ctype)
+            if raw_ctype is not None and "multipart" in raw_ctype.lower()
+            else None
+        )
         if ctype is not None and ctype[0] == "multipart":
             if self._depth >= self._max_nesting_depth:
                 raise BadHttpMessage(
@@ -539,6 +568,10 @@ class MultipartReader:
         #   encapsulation   := delimiter transport-padding CRLF body-part
         #   close-delimiter := delimiter "--"
         #   transport-padding := *LWSP-char
+        buf = self._content._buf
+        if buf[:2] == b"\r\n":  # the usual case, with no transport padding
+            del buf[:2]
+            return False
         line = await self._content.readline(self._max_part_header_size, "multipart boundary line")
         if line.endswith(b"\r\n"):
             body, eol = line[:-2], True
