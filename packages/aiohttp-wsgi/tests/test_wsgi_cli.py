@@ -101,3 +101,24 @@ def test_bad_app_spec() -> None:
     )
     assert out.returncode != 0
     assert "no attribute 'nope'" in out.stderr
+
+
+def test_served_apps_pass_the_validator() -> None:
+    """The demo app and the CLI test app also run under wsgiref.validate."""
+    from wsgi_cli_app import application  # noqa: PLC0415 - tests dir is on sys.path via conftest
+    from wsgi_testutil import ServerThread, request  # noqa: PLC0415
+
+    from aiohttp_wsgi._demo import app as demo  # noqa: PLC0415
+
+    with ServerThread(demo) as srv:
+        assert request(srv, "GET", "/")[0] == 200
+        assert request(srv, "GET", "/stream")[2].startswith(b"line 0\n")
+        status, headers, body = request(
+            srv, "POST", "/echo", body=b"ping", headers={"Content-Type": "text/plain"}
+        )
+        assert (status, headers["Content-Type"], body) == (200, "text/plain", b"ping")
+        assert request(srv, "GET", "/missing")[0] == 404
+    assert srv.errors == []
+    with ServerThread(application) as srv:
+        assert request(srv, "GET", "/slow?0")[2] == b"cli app: /slow"
+    assert srv.errors == []

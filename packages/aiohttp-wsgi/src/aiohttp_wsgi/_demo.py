@@ -13,6 +13,9 @@ if TYPE_CHECKING:
 
 __all__ = ("app",)
 
+# The echo page returns at most this much of a request body.
+_ECHO_LIMIT = 2**20
+
 _PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>aiohttp-wsgi</title></head>
 <body><h1>aiohttp-wsgi is running</h1>
@@ -34,7 +37,16 @@ def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[byt
     path = environ.get("PATH_INFO", "/")
     method = environ["REQUEST_METHOD"]
     if path == "/echo" and method == "POST":
-        body = environ["wsgi.input"].read()
+        # Sized reads (PEP 3333), and a bound: this is a demo, not a sink.
+        parts: list[bytes] = []
+        size = 0
+        while size < _ECHO_LIMIT:
+            part = environ["wsgi.input"].read(min(65536, _ECHO_LIMIT - size))
+            if not part:
+                break
+            parts.append(part)
+            size += len(part)
+        body = b"".join(parts)
         ctype = environ.get("CONTENT_TYPE") or "application/octet-stream"
         start_response("200 OK", [("Content-Type", ctype), ("Content-Length", str(len(body)))])
         return [body]
