@@ -7,6 +7,7 @@ import json
 import os
 import socket
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterable, Iterator
@@ -343,3 +344,22 @@ def test_slow_reader_bounds_what_the_app_produces() -> None:
         sock.close()
     assert produced[0] == total
     assert received > total
+
+
+def test_pipelined_flood_is_flow_controlled(env_server: ServerThread) -> None:
+    # ~300 KiB of pipelined requests: more than the server buffers unparsed,
+    # so it pauses reading; a sender thread keeps writing while we read.
+    n = 3000
+    reqs = b"".join(
+        b"GET /f%d HTTP/1.1\r\nHost: x\r\nX-Pad: %s\r\n%s\r\n"
+        % (i, b"p" * 40, b"Connection: close\r\n" if i == n - 1 else b"")
+        for i in range(n)
+    )
+    sock = env_server.raw()
+    sender = threading.Thread(target=sock.sendall, args=(reqs,))
+    sender.start()
+    data = recv_all(sock)
+    sender.join(20)
+    sock.close()
+    assert data.count(b"HTTP/1.1 200 OK\r\n") == n
+    assert data.index(b'"PATH_INFO": "/f0"') < data.index(b'"PATH_INFO": "/f%d"' % (n - 1))
