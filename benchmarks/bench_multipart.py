@@ -37,9 +37,8 @@ import time
 from collections.abc import Awaitable, Callable
 from types import ModuleType
 
-import aiohttp_streams
-
 import aiohttp_multipart
+import aiohttp_streams
 
 Parts = list[tuple[str, str | None, bytes]]
 
@@ -60,7 +59,7 @@ def make_body(file_mib: int) -> tuple[bytes, Parts]:
         data = rnd.randbytes(file_mib * 1024 * 1024)
         expected.append((name, f"{name}.bin", data))
         out += (
-            f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; "
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"; '
             f'filename="{name}.bin"\r\nContent-Type: application/octet-stream\r\n\r\n'
         ).encode()
         out += data + b"\r\n"
@@ -196,7 +195,9 @@ class _Defnull:
                 self._segment = event
 
 
-def defnull_async(module: ModuleType) -> Callable[[aiohttp_streams.StreamReader, int], Awaitable[Parts]]:
+def defnull_async(
+    module: ModuleType,
+) -> Callable[[aiohttp_streams.StreamReader, int], Awaitable[Parts]]:
     async def run(stream: aiohttp_streams.StreamReader, chunk_size: int) -> Parts:
         dn = _Defnull(module)
         feed = dn.feed
@@ -247,7 +248,9 @@ def report(title: str, times: dict[str, float], ours: float | None, mib: float) 
     print(title)
     width = max(map(len, times))
     for name, seconds in times.items():
-        ratio = "" if ours is None or seconds is ours else f"  ratio to ours: {seconds / ours:5.2f}x"
+        ratio = (
+            "" if ours is None or seconds is ours else f"  ratio to ours: {seconds / ours:5.2f}x"
+        )
         print(f"  {name:<{width}}  {seconds * 1000:8.1f} ms  {mib / seconds:7.0f} MiB/s{ratio}")
 
 
@@ -291,10 +294,11 @@ def main() -> None:
             seconds, parts = time_sync(run, chunks)
             assert parts == expected, f"{name} decoded something else"
             best_sync[name] = min(best_sync[name], seconds)
-        del parts
     loop.close()
     ours_time = best_async["aiohttp_multipart (ours)"]
-    report("same asyncio harness (StreamReader fed by a producer task):", best_async, ours_time, mib)
+    report(
+        "same asyncio harness (StreamReader fed by a producer task):", best_async, ours_time, mib
+    )
     print("(ratio above 1: ours is faster)")
     report("peers' push APIs in a plain loop, no event loop (reference):", best_sync, None, mib)
 

@@ -13,12 +13,15 @@ from multidict import CIMultiDict, CIMultiDictProxy
 
 from aiohttp_errors import BadHttpMessage, InvalidHeader, LineTooLong
 
-from ._source import _cut, _Source
+from ._source import _Source
 
-__all__ = ("read_part_headers",)
+__all__ = ("parse_buffered_headers", "read_part_headers")
 
 # RFC 9110 section 5.6.2: field-name = token
 _TOKEN_RE: Final = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+_EMPTY: Final[CIMultiDictProxy[str]] = CIMultiDictProxy(CIMultiDict())
 
 
 def _decode(raw: bytes) -> str:
@@ -30,24 +33,37 @@ def _decode(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
+def parse_buffered_headers(
+    buf: bytearray, *, max_size: int, max_count: int
+) -> CIMultiDictProxy[str] | None:
+    """Take a whole, well-formed header block from ``buf``; ``None`` if not there.
+
+    Nearly every part starts inside a chunk already read, so this is how
+    headers are normally read: the block is split in one go. ``None`` leaves
+    ``buf`` untouched for :func:`read_part_headers`, which reads a block still
+    arriving and reports the precise error for a malformed one.
+    """
+    if buf.startswith(b"\r\n"):
+        del buf[:2]
+        return _EMPTY
+    end = buf.find(b"\r\n\r\n", 0, max_size)
+    if end == -1:
+        return None
+    lines = bytes(buf[:end]).split(b"\r\n")
+    if any(b"\n" in line or b"\r" in line for line in lines):
+        return None
+    headers = _build(lines, max_count)
+    del buf[: end + 4]
+    return headers
+
+
 async def read_part_headers(
     source: _Source, *, max_size: int, max_count: int
 ) -> CIMultiDictProxy[str]:
     """Read header lines up to the empty line that ends them."""
-    buf = source._buf
-    # Fast path: the whole block is already buffered (nearly always, parts
-    # start inside a chunk). It is split in one go; the line-by-line path
-    # below handles a block still arriving, and gives the precise errors.
-    if buf[:2] == b"\r\n":
-        del buf[:2]
-        return CIMultiDictProxy(CIMultiDict())
-    end = buf.find(b"\r\n\r\n", 0, max_size)
-    if end != -1:
-        block = _cut(buf, end + 4)
-        lines = block[:-4].split(b"\r\n")
-        if not any(b"\n" in line or b"\r" in line for line in lines):
-            return _build(lines, max_count)
-        source.unread_data(block)
+    headers = parse_buffered_headers(source._buf, max_size=max_size, max_count=max_count)
+    if headers is not None:
+        return headers
     return await _read_slowly(source, max_size=max_size, max_count=max_count)
 
 

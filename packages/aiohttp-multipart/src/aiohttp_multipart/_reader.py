@@ -36,7 +36,7 @@ from ._disposition import (
     parse_content_type,
 )
 from ._encodings import decode_content, decode_transfer
-from ._headers import read_part_headers
+from ._headers import parse_buffered_headers, read_part_headers
 from ._limits import (
     DEFAULT_MAX_EPILOGUE_SIZE,
     DEFAULT_MAX_LINE_SIZE,
@@ -436,6 +436,7 @@ class MultipartReader:
         self._max_epilogue_size = max_epilogue_size
         self._max_nesting_depth = max_nesting_depth
         self._boundary = ("--" + self._get_boundary()).encode("ascii")
+        self._boundary_crlf = self._boundary + b"\r\n"
         self._form_data = self._subtype == "form-data"
         self._content = content if isinstance(content, _Source) else _Source(content)
         self._last_part: BodyPartReader | MultipartReader | None = None
@@ -469,20 +470,35 @@ class MultipartReader:
         """
         if self._at_eof:
             return None
-        await self._maybe_release_last_part()
-        if self._at_bof:
-            await self._content.skip_preamble(self._boundary, self._max_preamble_size)
-            self._at_bof = False
-        elif not await self._content.expect(self._boundary):
-            # The part reader stopped at a delimiter, so this cannot happen
-            # unless the stream was read behind our back.
-            raise BadHttpMessage(f"expected boundary {self._boundary[:100]!r}")
-        if await self._read_boundary_rest():
-            return None
+        last = self._last_part
+        if last is not None:
+            if not last.at_eof():
+                await last.release()
+            self._last_part = None
+        buf = self._content._buf
+        if not self._at_bof and buf.startswith(self._boundary_crlf):
+            # The usual case, all in the buffer: "--boundary" CRLF.
+            del buf[: len(self._boundary_crlf)]
+        else:
+            if self._at_bof:
+                await self._content.skip_preamble(self._boundary, self._max_preamble_size)
+                self._at_bof = False
+            elif not await self._content.expect(self._boundary):
+                # The part reader stopped at a delimiter, so this cannot
+                # happen unless the stream was read behind our back.
+                raise BadHttpMessage(f"expected boundary {self._boundary[:100]!r}")
+            if await self._read_boundary_rest():
+                return None
         self._parts += 1
         if self._parts > self._max_parts:
             raise BadHttpMessage(f"multipart body has more than {self._max_parts} parts")
-        self._last_part = await self.fetch_next_part()
+        headers = parse_buffered_headers(
+            buf, max_size=self._max_part_header_size, max_count=self._max_part_headers
+        )
+        if headers is None:
+            self._last_part = await self.fetch_next_part()
+        else:
+            self._last_part = self._get_part_reader(headers)
         return self._last_part
 
     async def release(self) -> None:
@@ -554,12 +570,6 @@ class MultipartReader:
         if not (boundary.isascii() and boundary.isprintable()):
             raise BadHttpMessage(f"boundary {boundary[:100]!r} has characters RFC 2046 forbids")
         return boundary
-
-    async def _maybe_release_last_part(self) -> None:
-        if self._last_part is not None:
-            if not self._last_part.at_eof():
-                await self._last_part.release()
-            self._last_part = None
 
     async def _read_boundary_rest(self) -> bool:
         """Check what follows "--boundary"; ``True`` for the closing delimiter."""
