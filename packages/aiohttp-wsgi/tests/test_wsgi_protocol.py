@@ -191,3 +191,12 @@ async def test_wsgi_subclass_serves_native_paths(
     assert out.startswith(b"HTTP/1.1 200 OK")
     assert b"native:hi" in out
     assert b"wsgi:/other" in out
+
+
+@pytest.mark.asyncio  # protocols are created inside a running loop
+async def test_aiohttp1_keyword_spellings() -> None:
+    proto = ServerHttpProtocol(keepalive_timeout=5, tcp_keepalive=False, slow_request_timeout=2)
+    assert proto.keep_alive_timeout == 5 == proto.keepalive_timeout
+    assert proto._keep_alive_on is False
+    assert proto._timeout == 2
+    assert ServerHttpProtocol().keep_alive_timeout == 75

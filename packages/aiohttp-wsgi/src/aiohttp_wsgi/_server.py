@@ -133,6 +133,9 @@ class ServerHttpProtocol(StreamProtocol):
     :param lingering_limit: unread body bytes discarded to keep a connection.
     :param lingering_time: seconds spent discarding an unread body.
     :param limit: flow-control high-water mark of the request body stream.
+    :param keepalive_timeout: aiohttp 1.x name of ``keep_alive``.
+    :param tcp_keepalive: aiohttp 1.x name of ``keep_alive_on``.
+    :param slow_request_timeout: aiohttp 1.x name of ``timeout``.
 
     .. attribute:: reader
 
@@ -178,8 +181,18 @@ class ServerHttpProtocol(StreamProtocol):
         lingering_limit: int = DEFAULT_LINGERING_LIMIT,
         lingering_time: float = DEFAULT_LINGERING_TIME,
         limit: int = DEFAULT_LIMIT,
+        keepalive_timeout: float | None = None,
+        tcp_keepalive: bool | None = None,
+        slow_request_timeout: float | None = None,
     ) -> None:
         super().__init__(loop=loop, disconnect_error=ClientDisconnectedError, limit=limit)
+        # aiohttp 1.x spellings of the same settings win when given.
+        if keepalive_timeout is not None:
+            keep_alive = keepalive_timeout
+        if tcp_keepalive is not None:
+            keep_alive_on = tcp_keepalive
+        if slow_request_timeout is not None:
+            timeout = slow_request_timeout
         self._server_loop = loop
         self._keep_alive_on = keep_alive_on
         self._keep_alive_period = keep_alive
