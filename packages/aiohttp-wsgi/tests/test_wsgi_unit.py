@@ -7,10 +7,12 @@ import logging
 import os
 import re
 import sys
+import urllib.parse
 from collections.abc import Mapping
 from typing import NamedTuple
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from aiohttp_wsgi import AccessLogger, FileWrapper
 from aiohttp_wsgi._environ import build_environ, split_target
@@ -239,3 +241,14 @@ def test_access_log_escapes_peer_input(caplog: pytest.LogCaptureFixture) -> None
 
 def test_access_log_no_message(caplog: pytest.LogCaptureFixture) -> None:
     assert _logged("%r %{User-Agent}i", caplog, message=None) == "- (no headers)"
+
+
+@settings(max_examples=100, deadline=None)
+@given(raw=st.binary(max_size=60), query=st.text(alphabet="abc=&%20+", max_size=20))
+def test_path_info_round_trips_any_bytes(raw: bytes, query: str) -> None:
+    target = "/" + urllib.parse.quote_from_bytes(raw) + ("?" + query if query else "")
+    env = _env(target)
+    path_info = env["PATH_INFO"]
+    assert isinstance(path_info, str)
+    assert path_info.encode("latin-1") == b"/" + raw
+    assert env["QUERY_STRING"] == query
