@@ -232,3 +232,28 @@ def test_exc_info_after_headers_reraises(srv: ServerThread) -> None:
     assert data.startswith(b"HTTP/1.1 200 OK")
     assert b"partial" in data and b"never" not in data
     assert not data.endswith(b"0\r\n\r\n")
+
+
+def test_client_that_stops_reading_is_dropped() -> None:
+    closed = threading.Event()
+
+    def endless(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        start_response("200 OK", [("Content-Type", "application/octet-stream")])
+
+        def gen() -> Iterator[bytes]:
+            try:
+                while True:
+                    yield b"x" * 65536
+            finally:
+                closed.set()
+
+        return gen()
+
+    with ServerThread(endless, send_timeout=0.3) as server:
+        sock = server.raw()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        # never read: the server gives up on us and frees the worker thread
+        assert closed.wait(20)
+        assert server.wait_idle() == []
+        sock.close()

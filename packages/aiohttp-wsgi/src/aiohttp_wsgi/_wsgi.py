@@ -37,8 +37,11 @@ from ._wsgi_input import (
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
 
-__all__ = ("WSGIServerHttpProtocol", "WsgiResponse", "DEFAULT_SYNC_BYTES")
+__all__ = ("WSGIServerHttpProtocol", "WsgiResponse", "DEFAULT_SYNC_BYTES", "DEFAULT_SEND_TIMEOUT")
 
+#: Seconds the response waits for a client that reads nothing before the
+#: connection is aborted; nginx's ``send_timeout`` default.
+DEFAULT_SEND_TIMEOUT: Final = 60.0
 #: Bytes a worker thread may hand to the loop before it waits for them to be
 #: written: bounds the memory a fast application can queue for a slow client.
 DEFAULT_SYNC_BYTES: Final = 2**18
@@ -92,6 +95,8 @@ class WsgiResponse:
         self._thread_mode = False
         self._unsynced = 0
         self._out = _Coalescer()
+        #: Seconds to wait for a client that does not read the response.
+        self.send_timeout: float | None = DEFAULT_SEND_TIMEOUT
 
     @property
     def status(self) -> str | None:
@@ -181,7 +186,22 @@ class WsgiResponse:
         if not self._head:
             await resp.write_eof()  # to the coalescer: nothing to wait for
         self._flush()
-        await self.writer.drain()
+        await self.drain()
+
+    async def drain(self) -> None:
+        """Wait until the socket took what was written (``send_timeout`` bounds it)."""
+        protocol = self._protocol
+        timeout = self.send_timeout
+        if not timeout or not getattr(protocol, "_paused", False):
+            await self.writer.drain()
+            return
+        try:
+            await asyncio.wait_for(self.writer.drain(), timeout)
+        except asyncio.TimeoutError:
+            # The client stopped reading: free the worker instead of waiting
+            # forever (a slow-reading client must not pin a thread).
+            self.writer.transport.abort()
+            raise ClientDisconnectedError(f"client read nothing for {timeout:g} seconds") from None
 
     async def write_all(self, chunks: list[bytes] | tuple[bytes, ...]) -> None:
         """Send a whole response body known up front, with a Content-Length."""
@@ -193,7 +213,7 @@ class WsgiResponse:
 
     async def _awrite(self, data: bytes) -> None:
         self.write(data)
-        await self.writer.drain()
+        await self.drain()
 
     def _write_nowait(self, data: bytes) -> None:
         if self.writer.transport.is_closing():
@@ -251,6 +271,8 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
     :param max_request_body_size: largest body read up front (else 413).
     :param body_timeout: seconds a body read waits for more bytes from the
         client (else 408); ``None`` or ``0``: wait forever.
+    :param send_timeout: seconds to wait for a client that stops reading the
+        response before aborting the connection; ``None`` or ``0``: forever.
 
     Other keyword arguments go to :class:`ServerHttpProtocol`.
     """
@@ -271,6 +293,7 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
         spool_size: int = DEFAULT_SPOOL_SIZE,
         max_request_body_size: int = DEFAULT_MAX_REQUEST_BODY_SIZE,
         body_timeout: float | None = DEFAULT_BODY_TIMEOUT,
+        send_timeout: float | None = DEFAULT_SEND_TIMEOUT,
         **kw: object,
     ) -> None:
         super().__init__(**kw)  # type: ignore[arg-type]  # checked by ServerHttpProtocol
@@ -283,11 +306,14 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
         self._spool_size = spool_size
         self._max_request_body_size = max_request_body_size
         self._body_timeout = body_timeout
+        self._send_timeout = send_timeout
 
     def create_wsgi_response(self, message: RawRequestMessage) -> WsgiResponse:
         """Create the :class:`WsgiResponse` of one request."""
         assert self.writer is not None
-        return WsgiResponse(self.writer, message, protocol=self)
+        response = WsgiResponse(self.writer, message, protocol=self)
+        response.send_timeout = self._send_timeout
+        return response
 
     def create_wsgi_environ(self, message: RawRequestMessage, payload: object) -> dict[str, object]:
         """Build the PEP 3333 environ of one request; ``payload`` is ``wsgi.input``."""
@@ -407,7 +433,7 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
                 if not isinstance(chunk, bytes):
                     raise TypeError(f"WSGI body chunks must be bytes, got {type(chunk).__name__}")
                 response.write(chunk)
-                await response.writer.drain()
+                await response.drain()
             await response.write_eof()
         finally:
             close = getattr(result, "close", None)
