@@ -209,6 +209,22 @@ async def test_part_too_large(stream_of: Make) -> None:
 
 
 @pytest.mark.asyncio
+async def test_part_too_large_streamed(stream_of: Make) -> None:
+    """A big part streamed in 64 KiB chunks stops at the limit, not at the end."""
+    body = mp(("", b"z" * 1_000_000))
+    reader = MultipartReader(MIXED, stream_of(body, 65536), max_part_size=300_000)
+    part = await reader.next()
+    assert isinstance(part, BodyPartReader)
+    seen = 0
+    with pytest.raises(LineLimitExceededParserError):
+        while chunk := await part.read_chunk(65536):
+            seen += len(chunk)
+    assert 300_000 - 65536 <= seen <= 300_000
+    exact = MultipartReader(MIXED, stream_of(body, 65536), max_part_size=1_000_000)
+    assert await read_all(exact) == [b"z" * 1_000_000]
+
+
+@pytest.mark.asyncio
 async def test_part_size_limit_applies_to_decoded_size(stream_of: Make) -> None:
     bomb = gzip.compress(b"\0" * 1_000_000)
     body = mp(("Content-Encoding: gzip\r\n", bomb))

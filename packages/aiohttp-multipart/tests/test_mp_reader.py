@@ -566,3 +566,20 @@ async def test_readline_split_at_every_position(pieces_stream: Callable[..., Str
         while line := await obj.readline():
             lines.append(line)
         assert lines == [b"a\r\n", b"\n", b"b\r\r\n", b"c"], cut
+
+
+@pytest.mark.asyncio
+async def test_source_is_a_content_stream(stream_of: Make) -> None:
+    """The reader's lookahead buffer behaves as a stream for other part readers."""
+    from aiohttp_multipart._source import _Source
+
+    source = _Source(stream_of(b"abcdef", 2))
+    assert not source.at_eof()
+    assert await source.read(3) == b"abc"
+    source.unread_data(b"xy")
+    assert await source.read(1) == b"x"
+    assert await source.read() == b"y"
+    source.unread_data(b"")
+    assert await source.read(10) == b"def"
+    assert await source.read(10) == b""
+    assert source.at_eof()

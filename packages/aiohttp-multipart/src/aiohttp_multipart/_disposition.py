@@ -225,8 +225,6 @@ def _join_continuations(params: Mapping[str, str], name: str) -> str | None:
         m = _CONTINUATION_RE.match(key)
         if m is not None and m.group(1) == name:
             segments[int(m.group(2))] = (bool(m.group(3)), value)
-    if 0 not in segments:
-        return None
     charset = "utf-8"
     raw = bytearray()
     # RFC 2231 section 3: sections are numbered from 0 without gaps; anything
