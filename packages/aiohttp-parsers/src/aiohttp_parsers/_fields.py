@@ -75,16 +75,14 @@ def parse_fields(
         for line in section[:-2].split(b"\r\n"):
             if FIELD_SECTION_RE.fullmatch(line + b"\r\n") is None:
                 _bad_line(line, False)
+    count = section.count(b"\r\n")
+    if count > max_headers or len(section) > max_field_size:
+        _check_counts(section[:-2].split(b"\r\n"), max_headers, max_field_size, len(section))
+    # The section is valid: names are tokens, values hold no CR/LF/NUL.
     lines = section[:-2].split(b"\r\n")
-    _check_counts(lines, max_headers, max_field_size, len(section))
-    raw = []
-    pairs = []
-    for line in lines:
-        name, _, value = line.partition(b":")
-        value = value.strip(b" \t")
-        raw.append((name, value))
-        pairs.append((name.decode("ascii"), value.decode("utf-8", "surrogateescape")))
-    return CIMultiDictProxy(CIMultiDict(pairs)), tuple(raw)
+    raw = tuple([(n, v.strip(b" \t")) for n, _, v in [line.partition(b":") for line in lines]])
+    pairs = [(n.decode("ascii"), v.decode("utf-8", "surrogateescape")) for n, v in raw]
+    return CIMultiDictProxy(CIMultiDict(pairs)), raw
 
 
 def parse_fields_lax(
