@@ -19,6 +19,7 @@ __all__ = (
     # serving
     "serve",
     "serve_async",
+    "load_app",
     # aiohttp.log
     "access_logger",
     "client_logger",
@@ -30,6 +31,7 @@ __all__ = (
 
 from .__about__ import __version__ as __version__
 from ._access_log import AccessLogger as AccessLogger
+from ._cli import load_app as load_app
 from ._file_wrapper import FileWrapper as FileWrapper
 from ._log import (
     access_logger as access_logger,

@@ -61,6 +61,7 @@ async def serve_async(
     handle_signals: bool = True,
     multiprocess: bool = False,
     backlog: int = DEFAULT_BACKLOG,
+    protocol: Callable[..., WSGIServerHttpProtocol] = WSGIServerHttpProtocol,
     **protocol_kw: object,
 ) -> None:
     """Serve ``app`` until SIGINT/SIGTERM (or ``stop`` is set), then shut down gracefully.
@@ -72,7 +73,10 @@ async def serve_async(
         pool (``False``: on the event loop, see :class:`WSGIServerHttpProtocol`).
     :param graceful_timeout: seconds in-flight requests get to finish on shutdown.
     :param on_ready: called with the listening addresses once serving.
-    :param protocol_kw: more keyword arguments for :class:`WSGIServerHttpProtocol`.
+    :param protocol: makes each connection's protocol: called like
+        :class:`WSGIServerHttpProtocol` (a subclass, or a ``functools.partial``
+        of one, serves some paths itself and the rest through ``app``).
+    :param protocol_kw: more keyword arguments for ``protocol``.
     """
     loop = asyncio.get_running_loop()
     stop = stop if stop is not None else asyncio.Event()
@@ -83,11 +87,11 @@ async def serve_async(
     connections: weakref.WeakSet[WSGIServerHttpProtocol] = weakref.WeakSet()
 
     def factory() -> WSGIServerHttpProtocol:
-        proto = WSGIServerHttpProtocol(
+        proto = protocol(
             app,
             executor=executor,
             multiprocess=multiprocess,
-            **protocol_kw,  # type: ignore[arg-type]  # checked by the protocol's signature
+            **protocol_kw,
         )
         connections.add(proto)
         return proto
