@@ -9,15 +9,24 @@ import pytest
 
 from aiohttp_errors import LineLimitExceededParserError
 from aiohttp_parsers import (
+    ChunksParser,
+    HttpPayloadParser,
+    HttpRequestParser,
     LinesParser,
     ParserBuffer,
     ParserGenerator,
     ParserOutput,
+    RawRequestMessage,
     StreamParser,
     StreamProtocol,
     StreamWriter,
 )
-from aiohttp_streams import DataQueue, EofStream
+from aiohttp_streams import (
+    DataQueue,
+    EofStream,
+    FlowControlDataQueue,
+    FlowControlStreamReader,
+)
 
 
 def output_of(stream: StreamParser) -> object:
@@ -111,6 +120,21 @@ async def test_lines_parser_cut_at_eof() -> None:
         await out.read()
 
 
+@pytest.mark.asyncio
+async def test_set_parser_output_types_infer() -> None:
+    stream = StreamParser()
+    stream.feed_data(b"GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nhi")
+    # mypy checks these annotations: the queue item type follows the parser.
+    heads: FlowControlDataQueue[RawRequestMessage] = stream.set_parser(HttpRequestParser())
+    message = await heads.read()
+    body: FlowControlStreamReader = stream.set_parser(
+        HttpPayloadParser(message), FlowControlStreamReader(stream)
+    )
+    assert await body.read() == b"hi"
+    lines: FlowControlDataQueue[bytes] = stream.set_parser(LinesParser())
+    assert lines.exception() is None
+
+
 def test_set_parser_requires_generator() -> None:
     stream = StreamParser()
 
@@ -180,5 +204,41 @@ async def test_stream_protocol_on_real_socket() -> None:
     await writer.wait_closed()
     await proto.task
     assert not proto.is_connected()
+    server.close()
+    await server.wait_closed()
+
+
+@pytest.mark.asyncio
+async def test_flow_control_pauses_and_resumes_real_transport() -> None:
+    loop = asyncio.get_running_loop()
+    protocols: list[StreamProtocol] = []
+
+    def factory() -> StreamProtocol:
+        protocols.append(StreamProtocol(limit=1024))
+        return protocols[-1]
+
+    server = await loop.create_server(factory, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    _, writer = await asyncio.open_connection("127.0.0.1", port)
+    while not protocols or protocols[0].transport is None:
+        await asyncio.sleep(0)
+    proto = protocols[0]
+    out = proto.reader.set_parser(ChunksParser(256))
+    writer.write(b"x" * 65536)
+    # Nobody reads ``out``: once it holds more than 2 * limit the queue
+    # pauses the transport through the StreamParser's ``transport``/``paused``.
+    for _ in range(1000):
+        if proto.reader.paused:
+            break
+        await asyncio.sleep(0.001)
+    transport = proto.transport
+    assert transport is not None
+    assert (proto.reader.paused, transport.is_reading()) == (True, False)
+    total = 0
+    while total < 65536:
+        total += len(await out.read())
+    assert (proto.reader.paused, transport.is_reading()) == (False, True)
+    writer.close()
+    await writer.wait_closed()
     server.close()
     await server.wait_closed()

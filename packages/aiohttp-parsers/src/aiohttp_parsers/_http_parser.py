@@ -240,12 +240,18 @@ class HttpPrefixParser:
     other method raises :class:`~aiohttp_errors.HttpMethodNotAllowed`.
     """
 
-    def __init__(self, allowed_methods: tuple[str, ...] | list[str] = ()) -> None:
+    def __init__(
+        self,
+        allowed_methods: tuple[str, ...] | list[str] = (),
+        *,
+        max_method_size: int = DEFAULT_MAX_METHOD_SIZE,
+    ) -> None:
         self.allowed_methods = [m.upper() for m in allowed_methods]
+        self.max_method_size = max_method_size
 
     def __call__(self, out: ParserOutput[str], buf: ParserBuffer) -> ParserGenerator:
         try:
-            raw = yield from buf.waituntil(b" ", DEFAULT_MAX_METHOD_SIZE + 1)
+            raw = yield from buf.waituntil(b" ", self.max_method_size + 1)
         except LineLimitExceededParserError:
             raise BadStatusLine(bytes(buf), "method too long") from None
         bmethod = raw[:-1]
