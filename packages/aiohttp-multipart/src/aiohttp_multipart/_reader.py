@@ -4,12 +4,15 @@
 # The part reader returns body bytes chunk by chunk: it looks for the
 # delimiter CRLF "--" boundary with one bytes.find over what it holds, returns
 # everything that cannot be the start of a delimiter, and keeps back at most
-# the delimiter length. When it finds the delimiter it pushes the bytes after
-# the CRLF back into the buffer, so the MultipartReader reads "--boundary"
-# next. Memory per part is therefore one chunk plus the boundary, whatever the
-# part's size. A multipart/* part is read by a nested MultipartReader whose
-# stream is the outer part itself, so the inner epilogue ends at the outer
-# delimiter on its own. EOF before a closing delimiter is always an error.
+# the delimiter length. A chunk read from the stream that holds neither a
+# delimiter nor the start of one is returned as it came (no copy); the
+# shared buffer is only used around part edges. When the part reader finds
+# the delimiter it leaves "--boundary..." at the front of the buffer for the
+# MultipartReader. Memory per part is therefore one chunk plus the boundary,
+# whatever the part's size. A multipart/* part is read by a nested
+# MultipartReader whose stream is the outer part itself, so the inner
+# epilogue ends at the outer delimiter on its own. EOF before a closing
+# delimiter is always an error.
 from __future__ import annotations
 
 import inspect
