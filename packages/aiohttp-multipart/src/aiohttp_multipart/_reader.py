@@ -155,7 +155,18 @@ class BodyPartReader:
             # of one is returned as it came, without a copy.
             data = await self._raw_read(size if size > self._dlen else self._dlen)
             n = len(data)
-            if n <= size and data.find(self._delim) == -1:
+            idx = data.find(self._delim)
+            if 0 <= idx <= size:
+                # The part ends in this chunk: hand out its end and leave
+                # "--boundary..." for the MultipartReader, scanning only once.
+                self._count(idx)
+                self._at_eof = True
+                if self._shared:
+                    self._buf += memoryview(data)[idx + 2 :]
+                else:
+                    self._content.unread_data(data[idx + 2 :])
+                return data[:idx]
+            if n <= size and idx == -1:
                 # Only a real prefix of the delimiter at the end is held
                 # back; a stray CR near the end is not (it is 1 in 256 bytes).
                 safe = n if data.find(b"\r", n - self._dlen + 1) == -1 else self._safe_len(data)
