@@ -638,3 +638,27 @@ def test_error_message_quotes_at_most_100_bytes() -> None:
     with pytest.raises(InvalidHeader) as info:
         one(b"GET / HTTP/1.1\r\nHost: h\r\nX: " + b"a" * 500 + b"\x00\r\n\r\n")
     assert len(str(info.value)) < 250
+
+
+@pytest.mark.parametrize(
+    ("data", "exc"),
+    [
+        (b"GET / HTTP/1.1\r\nHost: h\nX: y\n\n", InvalidHeader),
+        (b"GET / HTTP/1.1\nHost: h\n\n", BadStatusLine),
+        (b"GET / HTTP/1.1\r\nHost: h\r\n\n", InvalidHeader),
+    ],
+)
+@pytest.mark.parametrize("trickle", [False, True], ids=["whole", "trickled"])
+def test_bare_lf_head_fails_without_waiting_for_more(
+    data: bytes, exc: type[Exception], trickle: bool
+) -> None:
+    pieces = [data[i : i + 1] for i in range(len(data))] if trickle else [data]
+    with pytest.raises(exc, match="bare LF"):
+        run(HttpRequestParser()(Out(), ParserBuffer()), iter(pieces))
+
+
+def test_one_header_too_many_detected_before_it_ends() -> None:
+    parser = HttpRequestParser(max_headers=2)
+    head = b"GET / HTTP/1.1\r\nHost: h\r\nX: 1\r\nY"
+    with pytest.raises(BadHttpMessage, match="too many header fields"):
+        run(parser(Out(), ParserBuffer()), iter([head]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Generator
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, NoReturn
 
 from multidict import CIMultiDictProxy
 from yarl import URL
@@ -19,6 +19,7 @@ from aiohttp_errors import (
     BadHttpMessage,
     BadStatusLine,
     HttpMethodNotAllowed,
+    InvalidHeader,
     InvalidURL,
     LineLimitExceededParserError,
     LineTooLong,
@@ -185,6 +186,7 @@ class _HeadParser:
         lines = 0  # CRLFs seen before ``scanned``
         line_start = 0  # where the line being received starts
         scanned = 0
+        lf_checked = 0
         while True:
             # Look at the bytes added since last time, CRLF by CRLF; a CRLF
             # may straddle the old end, hence the one byte overlap.
@@ -199,13 +201,20 @@ class _HeadParser:
             # The line being received is at least this long (a final CR
             # may be the start of its CRLF).
             partial = len(data) - line_start - data.endswith(b"\r")
+            # Every LF must end a CRLF: a bare one can never become valid.
+            nl = data.find(b"\n", lf_checked)
+            while nl >= 0:
+                if nl == 0 or data[nl - 1] != 0x0D:
+                    self._bare_lf(data, nl)
+                nl = data.find(b"\n", nl + 1)
+            lf_checked = len(data)
             if lines == 0:
                 if partial > max_line:
                     raise LineTooLong(self._what, max_line)
-                if b"\n" in data:
-                    raise BadStatusLine(bytes(data[: data.find(b"\n") + 1]), "bare LF")
             else:
-                if lines > self.max_headers + 1:
+                # Field lines begun (complete ones, plus one being received).
+                fields = lines - 1 + (len(data) > line_start and data[line_start] != 0x0D)
+                if fields > self.max_headers:
                     raise BadHttpMessage(f"too many header fields: more than {self.max_headers}")
                 if partial > max_field:
                     raise LineTooLong(
@@ -214,6 +223,13 @@ class _HeadParser:
             if len(data) >= limit:  # pragma: no cover - the line limits come first
                 raise LineTooLong("message head", limit)
             buf.feed_data((yield))
+
+    def _bare_lf(self, data: bytearray, nl: int) -> NoReturn:
+        eol = data.find(b"\r\n")
+        if eol < 0 or nl < eol:
+            raise BadStatusLine(bytes(data[: nl + 1]), "bare LF")
+        start = data.rfind(b"\r\n", 0, nl) + 2
+        raise InvalidHeader(bytes(data[start : nl + 1]), "bare LF in field value")
 
     def _read_head_lax(self, buf: ParserBuffer) -> Generator[None, bytes, list[bytes]]:
         """Consume a head whose lines may end with a bare LF; return its lines."""
