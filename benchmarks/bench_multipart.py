@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
+import gc
 import importlib.metadata
 import importlib.util
 import random
@@ -285,15 +287,29 @@ def main() -> None:
     loop = asyncio.new_event_loop()
     best_async = dict.fromkeys(async_runs, float("inf"))
     best_sync = dict.fromkeys(sync_runs, float("inf"))
-    for _ in range(args.repeat):
-        for name, consume in async_runs.items():
-            seconds, parts = time_async(loop, consume, chunks, args.chunk)
+    # Each round runs every parser once, in a rotated order, with the
+    # previous result freed and the garbage collector off while timing (as
+    # timeit does), so no parser pays for another's leftovers.
+    jobs: list[tuple[str, Callable[[], tuple[float, Parts]]]] = []
+    for name, consume in async_runs.items():
+        jobs.append((name, functools.partial(time_async, loop, consume, chunks, args.chunk)))
+    for name, run in sync_runs.items():
+        jobs.append((f"sync {name}", functools.partial(time_sync, run, chunks)))
+    for round_no in range(args.repeat):
+        shift = round_no % len(jobs)
+        for name, job in jobs[shift:] + jobs[:shift]:
+            gc.collect()
+            gc.disable()
+            try:
+                seconds, parts = job()
+            finally:
+                gc.enable()
             assert parts == expected, f"{name} decoded something else"
-            best_async[name] = min(best_async[name], seconds)
-        for name, run in sync_runs.items():
-            seconds, parts = time_sync(run, chunks)
-            assert parts == expected, f"{name} decoded something else"
-            best_sync[name] = min(best_sync[name], seconds)
+            del parts
+            if name.startswith("sync "):
+                best_sync[name[5:]] = min(best_sync[name[5:]], seconds)
+            else:
+                best_async[name] = min(best_async[name], seconds)
     loop.close()
     ours_time = best_async["aiohttp_multipart (ours)"]
     report(
