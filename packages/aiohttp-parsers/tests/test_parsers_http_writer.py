@@ -372,6 +372,14 @@ def test_bad_start_line_parts_refused() -> None:
         Request(FakeTransport(), "GET", "/a b")
 
 
+@pytest.mark.asyncio
+async def test_write_returns_2016_values() -> None:
+    resp = Response(FakeTransport(), 200)
+    resp.send_headers()
+    assert resp.write(b"x") == ()
+    await resp.write(b"y", drain=True)  # nothing to drain on a plain transport
+
+
 def test_headers_sent_once() -> None:
     resp = Response(FakeTransport(), 200)
     resp.send_headers()

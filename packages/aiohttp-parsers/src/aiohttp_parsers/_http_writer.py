@@ -17,7 +17,7 @@ import sys
 import zlib
 from collections.abc import Collection, Generator
 from email.utils import formatdate
-from typing import ClassVar, Final
+from typing import ClassVar, Final, Literal, overload
 
 from multidict import CIMultiDict, istr
 
@@ -42,29 +42,24 @@ _TOKEN_RE: Final = re.compile(r"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
 _BAD_VALUE_RE: Final = re.compile(r"[\x00\r\n]")
 
 
-class _Done:
-    """What ``write`` returns when there is nothing to wait for."""
+class _WriteResult:
+    """What ``HttpMessage.write`` returns: awaiting it drains if asked to.
 
-    __slots__ = ()
+    Not a coroutine: one left un-awaited leaves no warning behind.
+    """
 
-    def __await__(self) -> Generator[None, None, None]:
-        return
-        yield  # pragma: no cover - makes this a generator
-
-
-_DONE: Final = _Done()
-
-
-class _Drain:
     __slots__ = ("_writer",)
 
-    def __init__(self, writer: asyncio.StreamWriter) -> None:
+    def __init__(self, writer: asyncio.StreamWriter | None) -> None:
         self._writer = writer
 
     def __await__(self) -> Generator[None, None, None]:
-        # Create the coroutine only when awaited: an ignored result
-        # must not leave a never-awaited coroutine behind.
-        return (yield from self._writer.drain().__await__())
+        if self._writer is not None:
+            # The drain coroutine is created only when awaited.
+            yield from self._writer.drain().__await__()
+
+
+_DONE: Final = _WriteResult(None)
 
 
 class _ChunkingFilter:
@@ -311,14 +306,30 @@ class HttpMessage(abc.ABC):
         self.output_length += len(data)
         self.transport.write(data)
 
+    @overload
+    def write(
+        self, chunk: bytes | bytearray | memoryview, *, drain: Literal[False] = False
+    ) -> tuple[()]: ...
+
+    @overload
+    def write(
+        self, chunk: bytes | bytearray | memoryview, *, drain: Literal[True]
+    ) -> _WriteResult: ...
+
+    @overload
+    def write(
+        self, chunk: bytes | bytearray | memoryview, *, drain: bool
+    ) -> tuple[()] | _WriteResult: ...
+
     def write(
         self, chunk: bytes | bytearray | memoryview, *, drain: bool = False
-    ) -> _Done | _Drain:
+    ) -> tuple[()] | _WriteResult:
         """Write a piece of the body (through the filters).
 
-        Returns an awaitable: with ``drain=True`` and a ``StreamWriter``
-        transport, awaiting it waits until the output buffer drained (after
-        64 KiB were written since the last drain); otherwise it is done.
+        As in 2016, returns ``()``; with ``drain=True`` it returns an
+        awaitable instead, which (for a ``StreamWriter`` transport, after
+        64 KiB were written since the last drain) waits for the output
+        buffer to drain: ``await msg.write(data, drain=True)``.
         """
         assert not self._eof, "write() after write_eof()"
         if self._send_headers and not self.headers_sent:
@@ -331,13 +342,11 @@ class HttpMessage(abc.ABC):
         for piece in pieces:
             self._write_body(piece)
         self._output_size += self.output_length - size
-        if (
-            drain
-            and self._output_size > _DRAIN_AFTER
-            and isinstance(self.transport, asyncio.StreamWriter)
-        ):
+        if not drain:
+            return ()
+        if self._output_size > _DRAIN_AFTER and isinstance(self.transport, asyncio.StreamWriter):
             self._output_size = 0
-            return _Drain(self.transport)
+            return _WriteResult(self.transport)
         return _DONE
 
     async def write_eof(self) -> None:
