@@ -104,10 +104,15 @@ class BodyPartReader:
         # Over the MultipartReader's buffer the part scans that buffer in
         # place (no copy of what follows the part, no push back); over any
         # other stream it keeps its own lookahead and pushes back the rest.
-        self._shared = isinstance(content, _Source)
-        self._buf = content._buf if isinstance(content, _Source) else bytearray()
         # With the shared buffer empty, chunks come straight from the stream.
-        self._raw_read = content._inner.read if isinstance(content, _Source) else content.read
+        if isinstance(content, _Source):
+            self._shared = True
+            self._buf = content._buf
+            self._raw_read = content._inner.read
+        else:
+            self._shared = False
+            self._buf = bytearray()
+            self._raw_read = content.read
         self._at_eof = False
         self._read_bytes = 0
         self._max_size = max_size
@@ -153,10 +158,30 @@ class BodyPartReader:
             # Fast path, taken for nearly every chunk of a big part: a chunk
             # that holds no delimiter and does not end with a possible start
             # of one is returned as it came, without a copy.
-            data = await self._raw_read(size if size > self._dlen else self._dlen)
+            dlen = self._dlen
+            data = await self._raw_read(size if size > dlen else dlen)
             n = len(data)
             idx = data.find(self._delim)
-            if 0 <= idx <= size:
+            if idx == -1:
+                if n <= size:
+                    # Only a real prefix of the delimiter at the end is held
+                    # back; a stray CR near the end is not (1 byte in 256).
+                    if data.find(b"\r", n - dlen + 1) == -1:
+                        safe = n
+                    else:
+                        safe = self._safe_len(data)
+                    if safe == n:
+                        if not n:
+                            self._truncated()
+                        self._read_bytes += n
+                        if self._max_size is not None:
+                            self._count(0)
+                        return data
+                    if safe:
+                        self._buf += data[safe:]
+                        self._count(safe)
+                        return data[:safe]
+            elif idx <= size:
                 # The part ends in this chunk: hand out its end and leave
                 # "--boundary..." for the MultipartReader, scanning only once.
                 self._count(idx)
@@ -166,21 +191,6 @@ class BodyPartReader:
                 else:
                     self._content.unread_data(data[idx + 2 :])
                 return data[:idx]
-            if n <= size and idx == -1:
-                # Only a real prefix of the delimiter at the end is held
-                # back; a stray CR near the end is not (it is 1 in 256 bytes).
-                safe = n if data.find(b"\r", n - self._dlen + 1) == -1 else self._safe_len(data)
-                if safe == n:
-                    if not n:
-                        self._truncated()
-                    self._read_bytes += n
-                    if self._max_size is not None and self._read_bytes > self._max_size:
-                        self._count(0)  # raises
-                    return data
-                if safe:
-                    self._buf += data[safe:]
-                    self._count(safe)
-                    return data[:safe]
             self._buf += data
         chunk = await self._next_chunk(size)
         self._count(len(chunk))
