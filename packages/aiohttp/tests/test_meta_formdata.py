@@ -21,13 +21,13 @@ def parse(content_type: str, body: bytes) -> list[tuple[str | None, str | None, 
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
         b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
     )
-    parts = []
+    parts: list[tuple[str | None, str | None, bytes]] = []
     for part in message.iter_parts():
         payload = part.get_payload(decode=True)
         assert isinstance(payload, bytes)
-        parts.append(
-            (part.get_param("name", header="content-disposition"), part.get_filename(), payload)
-        )  # type: ignore[arg-type]  # email's get_param returns str here
+        name = part.get_param("name", header="content-disposition")
+        assert name is None or isinstance(name, str)
+        parts.append((name, part.get_filename(), payload))
     return parts
 
 
