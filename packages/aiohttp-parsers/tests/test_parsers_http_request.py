@@ -182,7 +182,7 @@ POST_LENGTH = b"POST /l HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\nhello w
 POST_CHUNKED = (
     b"POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
     b"5\r\nhello\r\n"
-    b"6;name=value;flag\r\n world\r\n"
+    b'6;name=value;flag ; q = "a\\"b;c"\r\n world\r\n'
     b"A \t; ext\r\n0123456789\r\n"
     b"0\r\n"
     b"Expires: never\r\n"
@@ -547,6 +547,36 @@ MALFORMED: list[tuple[str, bytes, type[Exception], str | None]] = [
         BadHttpMessage,
         "HTTP/1.0",
     ),
+    (
+        "smuggle-te-leading-space",
+        b"POST / HTTP/1.1\r\n Transfer-Encoding: chunked\r\nHost: h\r\n\r\n",
+        InvalidHeader,
+        "obs-fold",
+    ),
+    (
+        "smuggle-te-vtab",
+        b"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding:\x0bchunked\r\n\r\n",
+        InvalidHeader,
+        "control",
+    ),
+    (
+        "smuggle-te-second-line",
+        b"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: x\r\n\r\n",
+        TransferEncodingError,
+        "does not end with chunked",
+    ),
+    (
+        "smuggle-cl-leading-zero-dup",
+        b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 05\r\n\r\n",
+        BadHttpMessage,
+        "differing",
+    ),
+    (
+        "smuggle-cl-exp",
+        b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1e3\r\n\r\n",
+        InvalidHeader,
+        "decimal",
+    ),
     ("bare-cr-value", b"GET / HTTP/1.1\r\nHost: h\r\nX: a\rb\r\n\r\n", InvalidHeader, "bare CR"),
     ("bare-cr-name", b"GET / HTTP/1.1\r\nHost: h\r\nX\r: a\r\n\r\n", InvalidHeader, "field name"),
     ("bare-lf-value", b"GET / HTTP/1.1\r\nHost: h\r\nX: a\nb\r\n\r\n", InvalidHeader, "bare LF"),
@@ -618,6 +648,12 @@ BAD_CHUNKS = [
     ("no-crlf-after-data", b"5\r\nhelloXX0\r\n\r\n", "not followed by CRLF"),
     ("lf-after-data", b"5\r\nhello\n0\r\n\r\n", "not followed by CRLF"),
     ("data-longer", b"5\r\nhello!\r\n0\r\n\r\n", "not followed by CRLF"),
+    ("lf-terminator", b"0\n\n", "chunk-size line"),
+    ("ext-quoted-crlf", b'5;a="x\r\ny"\r\nhello\r\n0\r\n\r\n', "chunk-size line"),
+    ("ext-unclosed-quote", b'5;a="x\r\nhello\r\n0\r\n\r\n', "chunk-size line"),
+    ("ext-no-name", b"5;\r\nhello\r\n0\r\n\r\n", "chunk-size line"),
+    ("ext-bad-name", b"5;a b\r\nhello\r\n0\r\n\r\n", "chunk-size line"),
+    ("trailer-bare-lf", b"0\r\nX: y\n\r\n", "bare LF"),
     ("bad-trailer", b"0\r\nX : y\r\n\r\n", "colon"),
     ("trailer-nul", b"0\r\nX: \x00\r\n\r\n", "NUL"),
 ]
@@ -662,3 +698,20 @@ def test_one_header_too_many_detected_before_it_ends() -> None:
     head = b"GET / HTTP/1.1\r\nHost: h\r\nX: 1\r\nY"
     with pytest.raises(BadHttpMessage, match="too many header fields"):
         run(parser(Out(), ParserBuffer()), iter([head]))
+
+
+def test_te_token_list_forms_accepted() -> None:
+    for te in (b"Chunked", b"chunked,", b", chunked", b"CHUNKED"):
+        data = (
+            b"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: "
+            + te
+            + b"\r\n\r\n1\r\na\r\n0\r\n\r\n"
+        )
+        assert one(data)[1] == b"a"
+
+
+def test_smuggled_request_stays_a_body() -> None:
+    inner = b"GET /admin HTTP/1.1\r\nHost: h\r\n\r\n"
+    data = b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: %d\r\n\r\n%b" % (len(inner), inner)
+    results = parse_requests(iter([data]))
+    assert [(m.path, b) for m, b in results] == [("/", inner)]

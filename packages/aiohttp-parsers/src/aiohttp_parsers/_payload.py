@@ -236,7 +236,8 @@ class HttpPayloadParser:
         data = buf._data
         while True:
             try:
-                line = yield from buf.readuntil(b"\r\n", limit)
+                # Up to LF, so a bare-LF line is refused at once, not waited on.
+                line = yield from buf.readuntil(b"\n", limit)
             except LineLimitExceededParserError:
                 raise LineTooLong("chunk-size line", self.max_line_size) from None
             match = CHUNK_LINE_RE.fullmatch(line)
@@ -267,11 +268,13 @@ class HttpPayloadParser:
         count = 0
         while True:
             try:
-                line = yield from buf.readuntil(b"\r\n", limit)
+                line = yield from buf.readuntil(b"\n", limit)
             except LineLimitExceededParserError:
                 raise LineTooLong("trailer field", self.max_field_size) from None
             if line == b"\r\n":
                 return
+            if not line.endswith(b"\r\n"):
+                raise TransferEncodingError(f"bare LF in trailer section: {line[:100]!r}")
             count += 1
             if count > self.max_headers:
                 raise BadHttpMessage(f"too many trailer fields: more than {self.max_headers}")
