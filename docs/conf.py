@@ -10,3 +10,6 @@ nitpicky = False
 exclude_patterns = ["_build"]
 html_theme = "alabaster"
 intersphinx_mapping: dict[str, tuple[str, str | None]] = {}
+# Parameters typed ``type[...]`` resolve the word "type" against every
+# attribute named ``type`` (WSMessage.type): an ambiguity, not a broken link.
+suppress_warnings = ["ref.python"]

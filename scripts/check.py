@@ -126,6 +126,11 @@ def tests() -> None:
     run(sys.executable, "-m", "pytest", "-q", "packages")
 
 
+def docs() -> None:
+    """The Sphinx docs, with every warning an error."""
+    run(sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", "docs", BUILD / "docs")
+
+
 def build_wheels() -> None:
     shutil.rmtree(WHEELHOUSE, ignore_errors=True)
     WHEELHOUSE.mkdir(parents=True)
@@ -261,6 +266,7 @@ STEPS = {
     "lint": lint,
     "types": types,
     "tests": tests,
+    "docs": docs,
     "wheels": build_wheels,
     "isolation": isolation,
     "pythons": pythons,
@@ -274,7 +280,7 @@ def main() -> None:
     parser.add_argument("only", nargs="*", help="isolation: just these packages")
     ns = parser.parse_args()
     step = ns.step
-    everything = ["lint", "types", "tests", "autobahn", "isolation", "pythons"]
+    everything = ["lint", "types", "docs", "tests", "autobahn", "isolation", "pythons"]
     names = everything if step == "all" else [step]
     # Every step runs even after a failure, so one run shows all problems.
     failed = []

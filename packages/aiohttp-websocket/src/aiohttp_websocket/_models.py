@@ -22,59 +22,50 @@ __all__ = (
 
 
 class WSCloseCode(IntEnum):
-    """Close status codes (RFC 6455 section 7.4.1 plus the IANA registry).
+    """Close status codes (RFC 6455 section 7.4.1 plus the IANA registry)."""
 
-    .. attribute:: ok
-    .. attribute:: going_away
-    .. attribute:: protocol_error
-    .. attribute:: unsupported_data
-    .. attribute:: invalid_text
-    .. attribute:: policy_violation
-    .. attribute:: message_too_big
-    .. attribute:: mandatory_extension
-    .. attribute:: internal_error
-    .. attribute:: service_restart
-    .. attribute:: try_again_later
-    """
-
+    #: Normal closure: the purpose of the connection has been fulfilled.
     ok = 1000
+    #: The endpoint is going away (a server going down, a page navigated away).
     going_away = 1001
+    #: The endpoint terminates the connection because of a protocol error.
     protocol_error = 1002
+    #: The endpoint received a type of data it cannot accept.
     unsupported_data = 1003
+    #: A message's data did not match its type (e.g. non-UTF-8 text).
     invalid_text = 1007
+    #: A message violated the endpoint's policy (generic code).
     policy_violation = 1008
+    #: A message was too big to process.
     message_too_big = 1009
+    #: The client expected the server to negotiate an extension it did not.
     mandatory_extension = 1010
+    #: The server met an unexpected condition.
     internal_error = 1011
+    #: The service is restarting; reconnect after a randomised 5-30 s delay.
     service_restart = 1012
+    #: The service is overloaded; try another IP or reconnect on user action.
     try_again_later = 1013
 
 
 class WSMsgType(IntEnum):
-    """The type of a :class:`WSMessage`: an RFC 6455 opcode or a local state.
+    """The type of a :class:`WSMessage`: an RFC 6455 opcode or a local state."""
 
-    .. attribute:: continuation
-    .. attribute:: text
-    .. attribute:: binary
-    .. attribute:: ping
-    .. attribute:: pong
-    .. attribute:: close
-    .. attribute:: closed
-
-       Not a frame: the connection was closed.
-
-    .. attribute:: error
-
-       Not a frame: the connection failed.
-    """
-
+    #: A continuation frame; never the type of a message handed to users.
     continuation = 0x0
+    #: A text message; its data is a ``str``.
     text = 0x1
+    #: A binary message; its data is ``bytes``.
     binary = 0x2
+    #: A ping frame.
     ping = 0x9
+    #: A pong frame, the answer to a ping.
     pong = 0xA
+    #: A close frame; its data is the close code.
     close = 0x8
+    #: Not a frame: the connection was closed.
     closed = 0x101
+    #: Not a frame: the connection failed.
     error = 0x102
 
 
@@ -88,23 +79,13 @@ WSData = str | bytes | int | BaseException | None
 
 
 class WSMessage(NamedTuple):
-    """One WebSocket message, as a parser hands it out.
+    """One WebSocket message, as a parser hands it out."""
 
-    .. attribute:: type
-
-       A :class:`WSMsgType`.
-
-    .. attribute:: data
-
-       ``str`` (text), ``bytes`` (binary, ping, pong), ``int`` (close code).
-
-    .. attribute:: extra
-
-       The close reason for close messages, ``""`` otherwise.
-    """
-
+    #: A :class:`WSMsgType`.
     type: WSMsgType
+    #: ``str`` (text), ``bytes`` (binary, ping, pong), ``int`` (close code).
     data: WSData
+    #: The close reason for close messages, ``""`` otherwise.
     extra: str | None
 
     @property
