@@ -115,14 +115,13 @@ def ours_requests(data: list[bytes]) -> Summary:
     parser = HttpRequestParser()
     heads = _Collect()
     body = _Collect()
-    while _drive(parser(heads, buf), feed):
-        msg = heads.items[-1]
-        assert isinstance(msg, RawRequestMessage)
-        _drive(HttpPayloadParser(msg)(body, buf), feed)
     result = []
-    for msg in heads.items:
+    while _drive(parser(heads, buf), feed):
+        msg = heads.items.pop()
         assert isinstance(msg, RawRequestMessage)
+        # Like the others: keep a summary, let the message go.
         result.append((msg.method, msg.path, len(msg.headers)))
+        _drive(HttpPayloadParser(msg)(body, buf), feed)
     return result
 
 
