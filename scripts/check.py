@@ -128,7 +128,8 @@ def tests() -> None:
 
 def docs() -> None:
     """The Sphinx docs, with every warning an error."""
-    run(sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", "docs", BUILD / "docs")
+    # -E: a fresh environment, so warnings of unchanged pages are not hidden.
+    run(sys.executable, "-m", "sphinx", "-E", "-W", "-q", "-b", "html", "docs", BUILD / "docs")
 
 
 def build_wheels() -> None:
@@ -280,7 +281,18 @@ def main() -> None:
     parser.add_argument("only", nargs="*", help="isolation: just these packages")
     ns = parser.parse_args()
     step = ns.step
-    everything = ["lint", "types", "docs", "tests", "autobahn", "isolation", "pythons"]
+    # The test groups first: hatch runs post-install commands only when it
+    # creates the environment, and a reused one may predate a new peer.
+    everything = [
+        "install-test-groups",
+        "lint",
+        "types",
+        "docs",
+        "tests",
+        "autobahn",
+        "isolation",
+        "pythons",
+    ]
     names = everything if step == "all" else [step]
     # Every step runs even after a failure, so one run shows all problems.
     failed = []
