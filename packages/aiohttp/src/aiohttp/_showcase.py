@@ -31,7 +31,7 @@ __all__ = ("ShowcaseProtocol", "WS_MAX_MSG_SIZE", "UPLOAD_MAX_FILE_SIZE")
 
 #: Largest WebSocket message the echo accepts (a demo, not a file transfer).
 WS_MAX_MSG_SIZE: Final = 1024 * 1024
-#: Largest file one upload part may carry; past it the upload fails with 413.
+#: Largest file one upload part may carry; past it the upload fails with 400.
 UPLOAD_MAX_FILE_SIZE: Final = 1024 * 1024 * 1024
 _CHUNK: Final = 64 * 1024
 
