@@ -217,6 +217,8 @@ class ServerHttpProtocol(StreamProtocol):
         self._watchdog: asyncio.TimerHandle | None = None
         self._watchdog_at = 0.0
         self._closing_handle: asyncio.TimerHandle | None = None
+        # After an error answer: bytes still to discard before closing.
+        self._linger_left: int | None = None
         self.logger = logger
         self.debug = debug
         self.access_log = access_log
@@ -269,6 +271,11 @@ class ServerHttpProtocol(StreamProtocol):
         self._cancel_timers()
 
     def data_received(self, data: bytes) -> None:
+        if self._linger_left is not None:
+            self._linger_left -= len(data)
+            if self._linger_left < 0 and self.transport is not None:
+                self.transport.close()
+            return
         super().data_received(data)
         if not self._reading_request:
             self._reading_request = True
@@ -290,6 +297,41 @@ class ServerHttpProtocol(StreamProtocol):
             except (AttributeError, NotImplementedError, RuntimeError):
                 return
             reader.paused = True
+
+    def eof_received(self) -> bool | None:
+        if self._linger_left is not None:
+            return None  # the client has read our answer and is done: close
+        return super().eof_received()
+
+    def _lingering_close(self) -> None:
+        """Close after an error answer without the answer being lost.
+
+        Closing a socket with unread input makes the kernel send a TCP RST,
+        and a client that gets it before reading discards the answer (a
+        pipelined flood of bad requests would never see its 400). So, as
+        nginx's ``lingering_close``: half-close after the answer, discard
+        what still arrives (up to ``lingering_limit`` bytes, for at most
+        ``lingering_time`` seconds), and close at the client's EOF.
+        """
+        transport = self.transport
+        if transport is None:
+            return
+        if self._linger_left is not None:
+            return
+        if not (self._lingering_limit and self._lingering_time) or not transport.can_write_eof():
+            transport.close()
+            return
+        self._linger_left = self._lingering_limit
+        transport.write_eof()
+        if self.reader.paused:
+            try:
+                transport.resume_reading()
+            except (AttributeError, NotImplementedError, RuntimeError):
+                pass
+            self.reader.paused = False
+        if self._closing_handle is not None:
+            self._closing_handle.cancel()
+        self._closing_handle = self.loop.call_later(self._lingering_time, transport.close)
 
     def _cancel_timers(self) -> None:
         self._slow_deadline = self._keep_alive_deadline = None
@@ -506,9 +548,10 @@ class ServerHttpProtocol(StreamProtocol):
             await self.handle_error(500, message, None, exc)
         finally:
             self._request_handler = None
-            self._cancel_timers()
-            if self.transport is not None:
-                self.transport.close()
+            if self._linger_left is None:
+                self._cancel_timers()
+                if self.transport is not None:
+                    self.transport.close()
 
     async def _discard_body(self, payload: StreamReader) -> bool:
         """Read and drop the rest of an unread request body; ``False``: close instead."""
@@ -586,8 +629,7 @@ class ServerHttpProtocol(StreamProtocol):
             pass
         finally:
             self.keep_alive(False)
-            if self.transport is not None:
-                self.transport.close()
+            self._lingering_close()
 
     async def handle_request(self, message: RawRequestMessage, payload: StreamReader) -> None:
         """Handle one request; override this. The default answers 404."""
