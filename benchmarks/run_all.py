@@ -1,21 +1,76 @@
-"""Run every ``bench_*.py`` here, one process each, and write RESULTS.md.
+"""The benchmark suite: one command for W1-W7, results in RESULTS.md.
 
-Usage (from the repository root): ``hatch run bench:all`` — the ``bench``
-environment has the workspace plus the peers in ``requirements.txt``.
-Each benchmark prints its own table of times and ratios to ours; this
-collects them with a description of the machine.
+Usage (from the repository root)::
+
+    hatch run bench:all                    # everything (W7 ~3 minutes)
+    hatch run bench:all --quick            # ~10x smaller inputs, short W7
+    hatch run bench:all --only W1,W3 --rounds 3 --no-w7
+
+Each implementation runs in its own worker process (``suite/worker.py``):
+ours and the pure-Python and C peers in this environment, aiohttp 3.x in
+a venv of its own under ``benchmarks/.envs/`` (our meta-package is named
+``aiohttp``, so the two cannot share one), created on first use with
+``python -m venv`` and ``pip install aiohttp==3.* aiohttp-wsgi``. Inputs are
+built in each worker before timing; every worker first checks that it
+decoded exactly the expected content; then the rounds are interleaved:
+round r asks every worker for one timed run, in an order rotated each
+round. The table gives medians and each time's ratio to ours (above 1:
+ours is faster). Memory (``--mem``, on by default for W1, W3, W5) runs
+each implementation once more in a fresh process. W7 loads WSGI servers
+with wrk (``suite/w7.py``).
+
+A full run rewrites RESULTS.md; ``--only`` / ``--quick`` runs print only,
+unless ``--write`` is given.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import platform
+import shutil
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
+ENVS = HERE / ".envs"
+AIOHTTP3_ENV = ENVS / "aiohttp3"
+AIOHTTP3_REQS = ["aiohttp==3.*", "aiohttp-wsgi"]
+
+WORKLOADS: dict[str, tuple[str, list[str]]] = {
+    "W1": (
+        "20,000 pipelined GET requests (10 header fields), 64 KiB pieces, parsed",
+        ["ours", "h11", "aiohttp3-py", "httptools", "aiohttp3-C"],
+    ),
+    "W2": (
+        "chunked response, 8 MiB body in 4 KiB chunks, 64 KiB pieces, de-chunked",
+        ["ours", "h11", "aiohttp3-py", "httptools", "aiohttp3-C"],
+    ),
+    "W3": (
+        "20,000 masked 125 B text frames + 200 masked 64 KiB binary frames, parsed",
+        ["ours", "wsproto", "websockets", "aiohttp3-py", "websockets-C", "aiohttp3-C"],
+    ),
+    "W4": (
+        "the same messages written (server text unmasked, client binary masked)",
+        ["ours", "wsproto", "websockets", "aiohttp3-py", "websockets-C", "aiohttp3-C"],
+    ),
+    "W5": (
+        "multipart/form-data, 10 fields + two 8 MiB files, 64 KiB pieces via a stream",
+        ["ours", "multipart", "python-multipart", "aiohttp3-py", "streaming-form-data"],
+    ),
+    "W6": (
+        "1,000,000 short lines through StreamReader.readline(), 16 KiB pieces",
+        ["ours", "asyncio", "aiohttp3-py"],
+    ),
+}
+# Compiled code on the measured path: reference only, not a pure-Python peer.
+COMPILED = {"httptools", "aiohttp3-C", "websockets-C", "streaming-form-data"}
+MEMORY_WORKLOADS = ("W1", "W3", "W5")
 
 
 def machine() -> str:
@@ -27,34 +82,223 @@ def machine() -> str:
                 break
     except OSError:
         pass
+    mem = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kib / 2**20:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    load = ""
+    try:
+        load = f", load average {os.getloadavg()[0]:.2f} at start"
+    except OSError:
+        pass
     return (
         f"{platform.python_implementation()} {platform.python_version()} on "
-        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores"
-        + (f", {cpu}" if cpu else "")
+        f"{platform.system()} {platform.release()} {platform.machine()}, "
+        f"{os.cpu_count()} cores" + (f", {cpu}" if cpu else "") + mem + load
     )
 
 
-def main() -> None:
-    only = set(sys.argv[1:])
-    sections = [
-        f"# Benchmark results\n\nMachine: {machine()}  \nDate: {time.strftime('%Y-%m-%d')}\n"
-    ]
-    for script in sorted(HERE.glob("bench_*.py")):
-        if only and script.stem not in only:
+def aiohttp3_python() -> Path | None:
+    """The aiohttp 3.x venv's interpreter, created on first use; None if impossible."""
+    py = AIOHTTP3_ENV / "bin" / "python"
+    if py.exists():
+        return py
+    print(f"creating {AIOHTTP3_ENV} ({' '.join(AIOHTTP3_REQS)}) ...", flush=True)
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(AIOHTTP3_ENV)], check=True)
+        subprocess.run(
+            [str(py), "-m", "pip", "install", "-q", *AIOHTTP3_REQS],
+            check=True,
+            capture_output=True,
+        )
+    except (subprocess.CalledProcessError, OSError) as exc:
+        print(f"  aiohttp 3.x environment not available: {exc}", flush=True)
+        shutil.rmtree(AIOHTTP3_ENV, ignore_errors=True)
+        return None
+    return py
+
+
+class Worker:
+    """A worker process: one implementation on one workload."""
+
+    def __init__(self, workload: str, impl: str, python: Path, quick: bool) -> None:
+        self.impl = impl
+        env = dict(os.environ)
+        if impl == "aiohttp3-py":
+            env["AIOHTTP_NO_EXTENSIONS"] = "1"
+        cmd = [str(python), "-m", "suite.worker", workload, impl]
+        if quick:
+            cmd.append("--quick")
+        self.cmd = cmd
+        self.env = env
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=HERE,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.hello = self._read()
+        self.times: list[float] = []
+
+    def _read(self) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            assert self.proc.stderr is not None
+            err = self.proc.stderr.read().strip().splitlines()
+            raise RuntimeError(err[-1] if err else f"worker exited {self.proc.wait()}")
+        result: dict[str, Any] = json.loads(line)
+        return result
+
+    def run(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("run\n")
+        self.proc.stdin.flush()
+        self.times.append(self._read()["seconds"])
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        self.proc.wait()
+
+    def memory(self) -> dict[str, Any]:
+        out = subprocess.run(
+            [*self.cmd, "--mem"], cwd=HERE, env=self.env, capture_output=True, text=True
+        )
+        if out.returncode:
+            return {}
+        result: dict[str, Any] = json.loads(out.stdout.splitlines()[-1])
+        return result
+
+
+def run_workload(
+    workload: str, impls: list[str], rounds: int, quick: bool, mem: bool
+) -> tuple[list[str], dict[str, Any]]:
+    """Run one workload; return its markdown lines and a summary."""
+    title, _ = WORKLOADS[workload]
+    a3 = None
+    workers: list[Worker] = []
+    notes: list[str] = []
+    for impl in impls:
+        python = Path(sys.executable)
+        if impl.startswith("aiohttp3"):
+            a3 = a3 or aiohttp3_python()
+            if a3 is None:
+                notes.append(f"{impl}: skipped (no aiohttp 3.x environment)")
+                continue
+            python = a3
+        try:
+            worker = Worker(workload, impl, python, quick)
+        except RuntimeError as exc:
+            notes.append(f"{impl}: skipped ({exc})")
             continue
-        print(f"=== {script.name}", flush=True)
-        result = subprocess.run(
-            [sys.executable, str(script)], capture_output=True, text=True, cwd=HERE.parent
+        if worker.hello["check"] != "ok":
+            notes.append(f"{impl}: excluded, {worker.hello['check']}")
+            worker.close()
+            continue
+        workers.append(worker)
+    for r in range(rounds):
+        shift = r % len(workers)
+        for worker in workers[shift:] + workers[:shift]:
+            worker.run()
+    for worker in workers:
+        worker.close()
+
+    medians = {w.impl: statistics.median(w.times) for w in workers}
+    ours = medians.get("ours")
+    pure = [i for i in medians if i != "ours" and i not in COMPILED]
+    fastest_pure = min(pure, key=medians.__getitem__) if pure else None
+    lines = [
+        f"### {workload}: {title}",
+        "",
+        "| implementation | version | kind | median ms | min ms | ours faster by |",
+        "| --- | --- | --- | ---: | ---: | ---: |",
+    ]
+    for w in workers:
+        kind = "compiled" if w.impl in COMPILED else "pure Python"
+        ratio = "" if ours is None or w.impl == "ours" else f"{medians[w.impl] / ours:.2f}x"
+        lines.append(
+            f"| {w.impl} | {w.hello['version']} | {kind} | {medians[w.impl] * 1e3:.1f} "
+            f"| {min(w.times) * 1e3:.1f} | {ratio} |"
         )
-        print(result.stdout, result.stderr, sep="", flush=True)
-        status = "" if result.returncode == 0 else f" (exited {result.returncode})"
-        sections.append(
-            f"## {script.stem}{status}\n\nCommand: `python benchmarks/{script.name}`\n\n"
-            f"```\n{result.stdout.strip()}\n```\n"
+    summary: dict[str, Any] = {"workload": workload}
+    if ours is not None and fastest_pure is not None:
+        summary["vs_fastest_pure"] = (fastest_pure, medians[fastest_pure] / ours)
+        lines += ["", f"Ours vs the fastest pure-Python peer ({fastest_pure}): "
+                  f"**{medians[fastest_pure] / ours:.2f}x** (target 1.20x)."]  # fmt: skip
+    if mem:
+        lines += [
+            "",
+            "| implementation | peak RSS growth MiB | tracemalloc peak MiB | peak bytes per item |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for w in workers:
+            m = w.memory()
+            if not m:
+                continue
+            lines.append(
+                f"| {w.impl} | {m['rss_growth_kib'] / 1024:.1f} | {m['traced_peak'] / 2**20:.1f} "
+                f"| {m['traced_peak'] / m['items']:,.0f} |"
+            )
+    if notes:
+        lines += ["", *(f"- {n}" for n in notes)]
+    return lines, summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="~10x smaller inputs, short W7")
+    parser.add_argument("--only", default="", help="comma-separated workloads, e.g. W1,W5")
+    parser.add_argument("--rounds", type=int, default=0, help="default 7 (quick: 3)")
+    parser.add_argument("--no-w7", action="store_true", help="skip the wrk workload")
+    parser.add_argument("--no-mem", action="store_true", help="skip memory measurements")
+    parser.add_argument("--write", action="store_true", help="write RESULTS.md anyway")
+    args = parser.parse_args()
+    only = [w for w in args.only.split(",") if w]
+    rounds = args.rounds or (3 if args.quick else 7)
+    command = "python benchmarks/run_all.py" + "".join(f" {a}" for a in sys.argv[1:])
+    out = [
+        "# Benchmark results",
+        "",
+        f"Machine: {machine()}  ",
+        f"Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  ",
+        f"Command: `{command}` ({rounds} interleaved rounds per workload, each "
+        "implementation in its own process; ratios are the peer's median over ours, "
+        "above 1 means ours is faster)",
+        "",
+    ]
+    summaries = []
+    for workload in WORKLOADS:
+        if only and workload not in only:
+            continue
+        print(f"=== {workload}", flush=True)
+        lines, summary = run_workload(
+            workload,
+            WORKLOADS[workload][1],
+            rounds,
+            args.quick,
+            mem=not args.no_mem and workload in MEMORY_WORKLOADS,
         )
-    if not only:
-        (HERE / "RESULTS.md").write_text("\n".join(sections))
+        print("\n".join(lines), "", sep="\n", flush=True)
+        out += [*lines, ""]
+        summaries.append(summary)
+    if not args.no_w7 and (not only or "W7" in only):
+        from suite import w7
+
+        print("=== W7", flush=True)
+        lines = w7.run(quick=args.quick, aiohttp3=aiohttp3_python())
+        print("\n".join(lines), "", sep="\n", flush=True)
+        out += [*lines, ""]
+    if (not only and not args.quick) or args.write:
+        (HERE / "RESULTS.md").write_text("\n".join(out))
+        print(f"wrote {HERE / 'RESULTS.md'}")
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(HERE))
     main()

@@ -1,0 +1,1 @@
+"""The benchmark suite behind run_all.py (see README.md)."""
