@@ -309,15 +309,19 @@ def _websockets(pure: bool) -> Any:
         # Its only compiled part is a mask function; without it the same
         # code runs its pure-Python fallback.
         sys.modules["websockets.speedups"] = None  # type: ignore[assignment]
+    import websockets.frames
     from websockets.protocol import Protocol, Side
 
+    # Which mask function the frames module uses: a Python function is the
+    # fallback, a builtin the compiled one.
+    assert pure is hasattr(websockets.frames.apply_mask, "__code__")
     return Protocol, Side
 
 
 def w3_websockets(data: list[bytes], pure: bool = True) -> Run:
+    Protocol, Side = _websockets(pure)
     from websockets.frames import Opcode
 
-    Protocol, Side = _websockets(pure)
     text = Opcode.TEXT
 
     def run() -> list[Any]:
