@@ -129,11 +129,17 @@ class ShowcaseProtocol(WSGIServerHttpProtocol):
         digest = hashlib.sha256()
         size = 0
         loop = asyncio.get_running_loop()
-        with open(target, "wb") as f:
-            while chunk := await part.read_chunk(_CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-                await loop.run_in_executor(None, f.write, chunk)
+        try:
+            with open(target, "wb") as f:
+                while chunk := await part.read_chunk(_CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+                    await loop.run_in_executor(None, f.write, chunk)
+        except BaseException:
+            # A part cut short (the client went away, the body is malformed)
+            # is not a file: leave nothing half-written behind.
+            target.unlink(missing_ok=True)
+            raise
         return {
             "field": part.name,
             "filename": part.filename,
