@@ -436,7 +436,9 @@ def w4_aiohttp3(msgs: I.WsMessages) -> Run:
 # -- W5: multipart ------------------------------------------------------------------
 # Every parser gets the body the way a server does: from a stream fed by a
 # producer task, one 64 KiB piece per event-loop turn, and every part's body
-# is consumed piece by piece.
+# is consumed piece by piece. The push parsers read the same stream as ours
+# (aiohttp_streams.StreamReader, which hands a fed piece over uncopied), so
+# only the parsers differ; aiohttp 3.x's reader needs its own StreamReader.
 
 _CTYPE = f"multipart/form-data; boundary={I.BOUNDARY}"
 
@@ -560,7 +562,7 @@ def w5_python_multipart(data: list[bytes]) -> Run:
         parser.finalize()
         return parts
 
-    return _run_fed(_asyncio_stream, consume, data)
+    return _run_fed(_our_stream(), consume, data)
 
 
 def _load_defnull() -> Any:
@@ -599,7 +601,7 @@ def w5_multipart(data: list[bytes]) -> Run:
         parser.close()
         return parts
 
-    return _run_fed(_asyncio_stream, consume, data)
+    return _run_fed(_our_stream(), consume, data)
 
 
 def w5_streaming_form_data(data: list[bytes]) -> Run:
@@ -629,7 +631,7 @@ def w5_streaming_form_data(data: list[bytes]) -> Run:
         # the target, which records the part's Content-Disposition.
         return [(n, t.multipart_filename, t.pieces) for n, t in targets.items()]
 
-    return _run_fed(_asyncio_stream, consume, data)
+    return _run_fed(_our_stream(), consume, data)
 
 
 # -- W6: readline -------------------------------------------------------------------
