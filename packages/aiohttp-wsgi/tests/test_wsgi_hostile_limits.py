@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import pytest
 from wsgi_testutil import ServerThread, recv_all
 
-from aiohttp_wsgi import WSGIServerHttpProtocol
+from aiohttp_wsgi import ServerHttpProtocol
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -48,9 +49,10 @@ def default_srv() -> Iterator[ServerThread]:
 
 
 def test_defaults_are_the_documented_ones() -> None:
-    proto = WSGIServerHttpProtocol(app)
-    parser = proto._request_parser
-    assert (parser.max_line_size, parser.max_field_size, parser.max_headers) == (8190, 8190, 128)
+    params = inspect.signature(ServerHttpProtocol).parameters
+    defaults = {name: params[name].default for name in ("max_line_size", "max_field_size")}
+    assert defaults == {"max_line_size": 8190, "max_field_size": 8190}
+    assert params["max_headers"].default == 128
 
 
 def test_default_request_line_at_and_past_the_limit(default_srv: ServerThread) -> None:

@@ -535,6 +535,9 @@ class ServerHttpProtocol(StreamProtocol):
                     break
                 if not payload.is_eof() and not await self._discard_body(payload):
                     self.log_debug("Uncompleted request.")
+                    # Unread input would turn the close into a TCP reset
+                    # that can destroy the answer just sent.
+                    self._lingering_close()
                     break
                 if not (self._keepalive and self._keep_alive_on):
                     break
