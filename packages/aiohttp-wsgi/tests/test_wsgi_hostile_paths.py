@@ -6,7 +6,10 @@ that break PEP 3333."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import sys
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -16,7 +19,7 @@ from wsgi_testutil import ServerThread, request
 from aiohttp_errors import HttpProcessingError
 from aiohttp_parsers import RawRequestMessage, Response, hdrs
 from aiohttp_streams import StreamReader
-from aiohttp_wsgi import ServerHttpProtocol
+from aiohttp_wsgi import AccessLogger, ServerHttpProtocol
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -176,3 +179,67 @@ def test_broken_wsgi_apps_get_500_or_a_closed_connection(path: str, executor: ob
             assert status == (200 if path == "/str-later" else 500)
         assert request(srv, "GET", "/fine")[0] == 200
         assert srv.wait_idle() == []
+
+
+def odd_app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    path = environ["PATH_INFO"]
+    if path == "/int-status":
+        start_response(200, [])  # type: ignore[arg-type]  # deliberately broken app
+        return [b"never"]
+    if path == "/lines":
+        hint = int(environ["QUERY_STRING"] or -1)
+        lines = environ["wsgi.input"].readlines(hint)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"|".join(lines)]
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [path.encode()]
+
+
+def test_odd_requests_and_apps() -> None:
+    with ServerThread(odd_app, validate=False) as srv:
+        assert request(srv, "GET", "/int-status")[0] == 500
+        body = b"one\ntwo\nthree\n"
+        assert request(srv, "POST", "/lines", body=body)[2] == b"one\n|two\n|three\n"
+        assert request(srv, "POST", "/lines?5", body=body)[2] == b"one\n|two\n"
+        status, _, got = request(srv, "OPTIONS", "*")
+        assert (status, got) == (200, b"*")
+
+
+def test_load_app_errors_say_what_is_wrong() -> None:
+    from aiohttp_wsgi import load_app
+
+    with pytest.raises(SystemExit, match="no 'application' or 'app'"):
+        load_app("json")
+    with pytest.raises(SystemExit, match="is not callable"):
+        load_app("json:__name__")
+    assert callable(load_app("wsgi_cli_app"))
+
+
+def test_access_log_without_transport_response_or_environ(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # What handle_error logs for a connection that is already gone.
+    logger = logging.getLogger("test.hostile.access")
+    with caplog.at_level(logging.INFO, logger="test.hostile.access"):
+        AccessLogger(logger, "%a %{Content-Type}o %{AIOHTTP_TEST_UNSET}e").log(
+            None,
+            None,
+            None,  # no response object at all
+            None,
+            0.0,
+        )
+    assert [r.getMessage() for r in caplog.records] == ["- - -"]
+
+
+def test_load_app_imports_from_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aiohttp_wsgi import load_app
+
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", str(tmp_path))])
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "hostile_cwd_app.py").write_text(
+        "def app(environ, start_response):\n    return []\n"
+    )
+    assert callable(load_app("hostile_cwd_app:app"))
+    assert sys.path[0] == str(tmp_path)
