@@ -159,3 +159,13 @@ async def test_concurrent_uploads_arrive_complete_and_byte_identical(
     with ThreadPoolExecutor(1) as client:
         _, status, _ = await loop.run_in_executor(client, _upload, port, 999)
     assert status == 200
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("target", [b"http://[zz]/upload", b"http://[::1/ws"])
+async def test_request_target_yarl_refuses_is_not_a_server_error(port: int, target: bytes) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"GET " + target + b" HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+    answer = await asyncio.wait_for(reader.read(), 20)
+    writer.close()
+    assert answer.startswith(b"HTTP/1.1 404 "), answer[:100]  # the WSGI app's answer

@@ -17,7 +17,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from aiohttp_errors import HttpBadRequest, HttpMethodNotAllowed
+from aiohttp_errors import HttpBadRequest, HttpMethodNotAllowed, InvalidURL
 from aiohttp_multipart import BodyPartReader, MultipartReader
 from aiohttp_parsers import RawRequestMessage, Response, hdrs
 from aiohttp_streams import EofStream, StreamReader
@@ -48,7 +48,12 @@ class ShowcaseProtocol(WSGIServerHttpProtocol):
         self.upload_dir = upload_dir
 
     async def handle_request(self, message: RawRequestMessage, payload: StreamReader) -> None:
-        path = message.url.path
+        try:
+            path = message.url.path
+        except InvalidURL:
+            # A request-target yarl cannot parse (``http://[zz]/``) is not
+            # ours: the WSGI side reads targets without yarl.
+            path = ""
         if path == "/ws":
             await self._websocket_echo(message)
         elif path == "/upload":
