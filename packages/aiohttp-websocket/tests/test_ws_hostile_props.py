@@ -150,3 +150,21 @@ def test_limit_holds_across_fragments(opcode: int) -> None:
     assert exc is None and len(items) == 1  # at the limit
     items, exc = parse([message(101)], limit=100)
     assert items == [] and exc is not None and exc[0] == WSCloseCode.message_too_big
+
+
+def test_default_message_limit_at_and_past() -> None:
+    size = 4 * 1024 * 1024
+    items, exc = parse([encode_frame(BINARY, b"\0" * size)], limit=size)
+    assert exc is None and len(items) == 1 and len(items[0][1]) == size  # type: ignore[arg-type]
+    items, exc = parse([encode_frame(BINARY, b"\0" * (size + 1))[:20]], limit=size)
+    assert exc is not None and exc[0] == WSCloseCode.message_too_big
+
+
+def test_largest_frame_length_is_accepted_and_the_next_refused() -> None:
+    # RFC 6455 5.2: 63 bits. With no message limit, 2**63 - 1 is a valid
+    # header (the parser waits for the payload); 2**63 sets the top bit.
+    top = (1 << 63) - 1
+    items, exc = parse([bytes([0x82, 127]) + top.to_bytes(8, "big")], limit=0)
+    assert (items, exc) == ([], None)
+    items, exc = parse([bytes([0x82, 127]) + (top + 1).to_bytes(8, "big")], limit=0)
+    assert exc is not None and exc[0] == WSCloseCode.protocol_error
