@@ -23,7 +23,9 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 import urllib3
+import websockets
 
+from aiohttp import _showcase as showcase
 from aiohttp._demo_app import demo_app
 from aiohttp._showcase import ShowcaseProtocol
 from aiohttp_wsgi import serve_async
@@ -169,3 +171,42 @@ async def test_request_target_yarl_refuses_is_not_a_server_error(port: int, targ
     answer = await asyncio.wait_for(reader.read(), 20)
     writer.close()
     assert answer.startswith(b"HTTP/1.1 404 "), answer[:100]  # the WSGI app's answer
+
+
+# -- the showcase's own bounds, at the limit and one past it ----------------------
+
+
+@pytest.mark.asyncio
+async def test_upload_file_size_at_and_past_the_limit(
+    port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(showcase, "UPLOAD_MAX_FILE_SIZE", 1000)
+
+    def post(size: int) -> tuple[int, bytes]:
+        body, ctype = urllib3.encode_multipart_formdata([("f", ("f.bin", b"x" * size))])
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        try:
+            conn.request("POST", "/upload", body=body, headers={"Content-Type": ctype})
+            resp = conn.getresponse()
+            return resp.status, resp.read()
+        finally:
+            conn.close()
+
+    with ThreadPoolExecutor(1) as client:
+        loop = asyncio.get_running_loop()
+        status, answer = await loop.run_in_executor(client, post, 1000)
+        assert status == 200 and json.loads(answer)["files"][0]["size"] == 1000
+        status, _ = await loop.run_in_executor(client, post, 1001)
+        assert status == 400
+
+
+@pytest.mark.asyncio
+async def test_websocket_message_size_at_and_past_the_limit(port: int) -> None:
+    limit = showcase.WS_MAX_MSG_SIZE
+    async with websockets.connect(f"ws://127.0.0.1:{port}/ws", max_size=None) as ws:
+        await ws.send(b"\0" * limit)
+        assert len(await ws.recv()) == limit
+        await ws.send(b"\0" * (limit + 1))
+        with pytest.raises(websockets.ConnectionClosed):
+            await asyncio.wait_for(ws.recv(), 20)
+    assert ws.close_code == 1009  # message too big
