@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import socket
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import pytest
-from wsgi_testutil import ServerThread, recv_all
+from wsgi_testutil import WAIT, ServerThread, recv_all
 
-from aiohttp_wsgi import ServerHttpProtocol
+from aiohttp_wsgi import ServerHttpProtocol, serve_async
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -95,3 +99,52 @@ def test_configured_limits_at_and_past() -> None:
         post = b"POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: %d\r\n\r\n"
         assert status_of(srv, post % 1000 + b"b" * 1000) == 200
         assert status_of(srv, post % 1001 + b"b" * 1001) == 413
+
+
+def test_graceful_timeout_past_the_limit_cancels_the_request() -> None:
+    # (Within the limit: test_wsgi_faults.test_in_flight_requests_finish_on_shutdown.)
+    started, release = threading.Event(), threading.Event()
+
+    def stuck(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        started.set()
+        release.wait(WAIT)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"too late"]
+
+    ready: list[int] = []
+    box: dict[str, object] = {}
+
+    async def main() -> None:
+        box["loop"], box["stop"] = asyncio.get_running_loop(), asyncio.Event()
+        stop = box["stop"]
+        assert isinstance(stop, asyncio.Event)
+        await serve_async(
+            stuck,
+            host="127.0.0.1",
+            port=0,
+            stop=stop,
+            on_ready=lambda addrs: ready.append(addrs[0][1]),
+            handle_signals=False,
+            graceful_timeout=0.3,
+        )
+
+    server = threading.Thread(target=asyncio.run, args=(main(),))
+    server.start()
+    try:
+        deadline = time.monotonic() + WAIT
+        while not ready and time.monotonic() < deadline:
+            time.sleep(0.01)
+        sock = socket.create_connection(("127.0.0.1", ready[0]), timeout=WAIT)
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert started.wait(WAIT)
+        loop, stop = box["loop"], box["stop"]
+        assert isinstance(loop, asyncio.AbstractEventLoop) and isinstance(stop, asyncio.Event)
+        loop.call_soon_threadsafe(stop.set)
+        # Past the graceful timeout the request is cancelled and its
+        # connection closed, although the application is still running.
+        assert recv_all(sock) == b""
+        sock.close()
+    finally:
+        release.set()
+        server.join(WAIT)
+    assert not server.is_alive()
