@@ -7,13 +7,14 @@ import asyncio
 from collections.abc import Coroutine
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
 from parsers_drive import Out, parse_requests, parse_response, run
 
 from aiohttp_errors import BadHttpMessage, LineTooLong
 from aiohttp_parsers import (
     HttpPayloadParser,
     HttpRequestParser,
+    HttpResponseParser,
     HttpVersion10,
     HttpVersion11,
     ParserBuffer,
@@ -266,3 +267,32 @@ def test_over_long_field_in_unfinished_head_fails_the_same_whole_or_split() -> N
 def test_parse_mimetype_never_raises(text: str | None) -> None:
     mtype, stype, suffix, params = parse_mimetype(text)
     assert "+" not in stype
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    junk=st.binary(min_size=1, max_size=64),
+    piece=st.integers(1, 97),
+    response=st.booleans(),
+)
+def test_a_head_that_never_ends_is_refused_within_its_byte_bound(
+    junk: bytes, piece: int, response: bool
+) -> None:
+    # Memory stays bounded: however a never-ending head is trickled in, the
+    # parser fails before it buffers more than its head limit.
+    parser = (
+        HttpResponseParser(max_line_size=100, max_headers=4, max_field_size=50)
+        if response
+        else HttpRequestParser(max_line_size=100, max_headers=4, max_field_size=50)
+    )
+    bound = 100 + 2 + 4 * (50 + 2) + 2
+    start = b"HTTP/1.1 200 OK\r\n" if response else b"GET / HTTP/1.1\r\n"
+    stream = start + (junk * (4000 // len(junk) + 1))[:4000]
+    assume(b"\r\n\r\n" not in stream)
+    buf = ParserBuffer()
+    gen = parser(Out(), buf)
+    next(gen)
+    with pytest.raises(BadHttpMessage):
+        for i in range(0, len(stream), piece):
+            gen.send(stream[i : i + piece])
+            assert len(buf) <= bound + piece
