@@ -25,8 +25,6 @@ from ._models import (
     WSMessage as WSMessage,
     WSMsgType as WSMsgType,
 )
-from ._parser import (
-    DEFAULT_MAX_MSG_SIZE as DEFAULT_MAX_MSG_SIZE,
-    WebSocketParser as WebSocketParser,
-)
+from ._parser import DEFAULT_MAX_MSG_SIZE as DEFAULT_MAX_MSG_SIZE
+from ._speedups import WebSocketParser as WebSocketParser
 from ._writer import WebSocketWriter as WebSocketWriter

@@ -21,7 +21,7 @@ from ._frames import (
     close_payload,
     encode_header,
 )
-from ._mask import websocket_mask
+from ._speedups import websocket_mask
 
 __all__ = ("WebSocketWriter",)
 
