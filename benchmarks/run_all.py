@@ -41,6 +41,20 @@ HERE = Path(__file__).resolve().parent
 ENVS = HERE / ".envs"
 AIOHTTP3_ENV = ENVS / "aiohttp3"
 AIOHTTP3_REQS = ["aiohttp==3.*", "aiohttp-wsgi"]
+COMPILED_ENV = ENVS / "compiled"
+PACKAGES = HERE.parent / "packages"
+# Our distributions, without the meta-package (whose name is PyPI's aiohttp).
+OUR_DISTS = (
+    "aiohttp-errors",
+    "aiohttp-streams",
+    "aiohttp-parsers",
+    "aiohttp-websocket",
+    "aiohttp-multipart",
+    "aiohttp-wsgi",
+)
+# Workloads whose hot modules have a mypyc twin (see each package's
+# hatch_build.py): they get an "ours-mypyc" row.
+COMPILED_TWINS = ("W3", "W4")
 
 WORKLOADS: dict[str, tuple[str, list[str]]] = {
     "W1": (
@@ -69,7 +83,7 @@ WORKLOADS: dict[str, tuple[str, list[str]]] = {
     ),
 }
 # Compiled code on the measured path: reference only, not a pure-Python peer.
-COMPILED = {"httptools", "aiohttp3-C", "websockets-C", "streaming-form-data"}
+COMPILED = {"httptools", "aiohttp3-C", "websockets-C", "streaming-form-data", "ours-mypyc"}
 MEMORY_WORKLOADS = ("W1", "W3", "W5")
 
 
@@ -116,6 +130,49 @@ def aiohttp3_python() -> Path | None:
     except (subprocess.CalledProcessError, OSError) as exc:
         print(f"  aiohttp 3.x environment not available: {exc}", flush=True)
         shutil.rmtree(AIOHTTP3_ENV, ignore_errors=True)
+        return None
+    return py
+
+
+def compiled_python() -> Path | None:
+    """A venv with our wheels built with the mypyc hook on; None if that fails.
+
+    Rebuilt on every run, so it always matches the tree. Needs a C compiler
+    and the build requirements (hatchling, mypy, setuptools) from the index.
+    """
+    py = COMPILED_ENV / "bin" / "python"
+    wheels = COMPILED_ENV / "wheels"
+    print(f"building the mypyc wheels into {COMPILED_ENV} ...", flush=True)
+    env = {**os.environ, "HATCH_BUILD_HOOK_ENABLE_CUSTOM": "1"}
+    try:
+        if not py.exists():
+            subprocess.run([sys.executable, "-m", "venv", str(COMPILED_ENV)], check=True)
+            subprocess.run(
+                [str(py), "-m", "pip", "install", "-q", "build"], check=True, capture_output=True
+            )
+        shutil.rmtree(wheels, ignore_errors=True)
+        for dist in OUR_DISTS:
+            subprocess.run(
+                [str(py), "-m", "build", "--wheel", "--outdir", str(wheels), str(PACKAGES / dist)],
+                check=True,
+                capture_output=True,
+                env=env,
+            )
+        subprocess.run(
+            [str(py), "-m", "pip", "install", "-q", "--force-reinstall", "--no-deps",
+             *map(str, wheels.glob("*.whl"))],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        # Their third-party dependencies (multidict, yarl) from the index.
+        subprocess.run(
+            [str(py), "-m", "pip", "install", "-q", *map(str, wheels.glob("*.whl"))],
+            check=True,
+            capture_output=True,
+        )
+    except (subprocess.CalledProcessError, OSError) as exc:
+        err = getattr(exc, "stderr", b"") or b""
+        print(f"  compiled build not available: {exc} {err.decode(errors='replace')[-500:]}")
         return None
     return py
 
@@ -176,6 +233,9 @@ class Worker:
         return result
 
 
+_COMPILED_PY: Path | None = None
+
+
 def run_workload(
     workload: str, impls: list[str], rounds: int, quick: bool, mem: bool
 ) -> tuple[list[str], dict[str, Any]]:
@@ -186,6 +246,11 @@ def run_workload(
     notes: list[str] = []
     for impl in impls:
         python = Path(sys.executable)
+        if impl == "ours-mypyc":
+            if _COMPILED_PY is None:
+                notes.append(f"{impl}: skipped (no compiled build)")
+                continue
+            python = _COMPILED_PY
         if impl.startswith("aiohttp3"):
             a3 = a3 or aiohttp3_python()
             if a3 is None:
@@ -231,6 +296,18 @@ def run_workload(
         summary["vs_fastest_pure"] = (fastest_pure, medians[fastest_pure] / ours)
         lines += ["", f"Ours vs the fastest pure-Python peer ({fastest_pure}): "
                   f"**{medians[fastest_pure] / ours:.2f}x** (target 1.20x)."]  # fmt: skip
+    mypyc = medians.get("ours-mypyc")
+    c_peers = [i for i in medians if i in COMPILED and i != "ours-mypyc"]
+    if mypyc is not None and c_peers:
+        best_c = min(c_peers, key=medians.__getitem__)
+        summary["mypyc_vs_fastest_c"] = (best_c, medians[best_c] / mypyc)
+        lines.append(
+            f"Ours compiled with mypyc vs the fastest compiled peer ({best_c}): "
+            f"**{medians[best_c] / mypyc:.2f}x** (target: within 2x, i.e. 0.50x or more); "
+            f"mypyc over pure ours: {ours / mypyc:.2f}x."
+            if ours
+            else ""
+        )
     if mem:
         lines += [
             "",
@@ -258,6 +335,9 @@ def main() -> None:
     parser.add_argument("--no-w7", action="store_true", help="skip the wrk workload")
     parser.add_argument("--no-mem", action="store_true", help="skip memory measurements")
     parser.add_argument("--write", action="store_true", help="write RESULTS.md anyway")
+    parser.add_argument(
+        "--no-compiled", action="store_true", help="skip the mypyc build (ours-mypyc rows)"
+    )
     args = parser.parse_args()
     only = [w for w in args.only.split(",") if w]
     rounds = args.rounds or (3 if args.quick else 7)
@@ -273,13 +353,18 @@ def main() -> None:
         "",
     ]
     summaries = []
-    for workload in WORKLOADS:
-        if only and workload not in only:
-            continue
+    global _COMPILED_PY
+    wanted = [w for w in WORKLOADS if not only or w in only]
+    if not args.no_compiled and any(w in COMPILED_TWINS for w in wanted):
+        _COMPILED_PY = compiled_python()
+    for workload in wanted:
         print(f"=== {workload}", flush=True)
+        impls = WORKLOADS[workload][1]
+        if workload in COMPILED_TWINS:
+            impls = [impls[0], "ours-mypyc", *impls[1:]]
         lines, summary = run_workload(
             workload,
-            WORKLOADS[workload][1],
+            impls,
             rounds,
             args.quick,
             mem=not args.no_mem and workload in MEMORY_WORKLOADS,

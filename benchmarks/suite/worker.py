@@ -65,6 +65,7 @@ ADAPTERS: dict[str, dict[str, Callable[[Any], impls.Run]]] = {
         "W6": impls.w6_aiohttp3,
     },
 }
+ADAPTERS["ours-mypyc"] = ADAPTERS["ours"]
 ADAPTERS["aiohttp3-C"] = {w: ADAPTERS["aiohttp3-py"][w] for w in ("W1", "W2", "W3", "W4")}
 
 # Items per workload, for the per-item memory columns.
@@ -131,6 +132,7 @@ def _version(impl: str) -> str:
 
     dist = {
         "ours": "aiohttp",
+        "ours-mypyc": "aiohttp-websocket",
         "aiohttp3-py": "aiohttp",
         "aiohttp3-C": "aiohttp",
         "websockets-C": "websockets",
@@ -154,6 +156,10 @@ def main() -> None:
     scale = I.Scale.quick() if "--quick" in sys.argv else I.Scale()
     data, check, items = build(workload, scale)
     run = ADAPTERS[impl][workload](data)
+    if impl == "ours-mypyc":
+        from aiohttp_websocket import _speedups
+
+        assert _speedups.COMPILED, "the mypyc twins are not in use"
     if "--mem" in sys.argv:
         # A fresh process: the peak RSS so far is the inputs' (and imports').
         gc.collect()
