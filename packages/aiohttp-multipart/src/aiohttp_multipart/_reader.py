@@ -15,6 +15,7 @@
 # delimiter is always an error.
 from __future__ import annotations
 
+import codecs
 import inspect
 import json
 import warnings
@@ -227,14 +228,14 @@ class BodyPartReader:
     async def text(self, *, encoding: str | None = None) -> str:
         """The decoded body as text (charset from Content-Type, else UTF-8)."""
         data = await self.read(decode=True)
-        return data.decode(encoding or self.get_charset(default="utf-8"))
+        return data.decode(encoding or self._peer_charset())
 
     async def json(self, *, encoding: str | None = None) -> object:
         """The body parsed as JSON; ``None`` for an empty body."""
         data = await self.read(decode=True)
         if not data:
             return None
-        result: object = json.loads(data.decode(encoding or self.get_charset(default="utf-8")))
+        result: object = json.loads(data.decode(encoding or self._peer_charset()))
         return result
 
     async def form(self, *, encoding: str | None = None) -> list[tuple[str, str]] | None:
@@ -242,8 +243,19 @@ class BodyPartReader:
         data = await self.read(decode=True)
         if not data:
             return None
-        enc = encoding or self.get_charset(default="utf-8")
+        enc = encoding or self._peer_charset()
         return parse_qsl(data.rstrip().decode(enc), keep_blank_values=True, encoding=enc)
+
+    def _peer_charset(self) -> str:
+        """The part's charset (default UTF-8), checked: the peer chose it."""
+        charset = self.get_charset(default="utf-8")
+        try:
+            text_codec = codecs.lookup(charset)._is_text_encoding
+        except LookupError:
+            text_codec = False
+        if not text_codec:  # unknown, or bytes-to-bytes like zlib_codec, rot13
+            raise BadHttpMessage(f"unknown charset in the part's Content-Type: {charset[:100]!r}")
+        return charset
 
     def at_eof(self) -> bool:
         """Whether the whole body was read."""
