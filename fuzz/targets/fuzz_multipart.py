@@ -30,6 +30,17 @@ async def _read(reader: MultipartReader, sizes: bytes, out: list[object]) -> Non
             await _read(part, sizes, out)
             continue
         assert isinstance(part, BodyPartReader)
+        mode = sizes[0] % 5 if sizes else 0
+        if mode >= 2:  # decode as the peer's charset says
+            try:
+                method = (part.text, part.json, part.form)[mode - 2]
+                got = await method()
+            except ValueError as exc:  # UnicodeDecodeError, JSONDecodeError: documented
+                out.append(type(exc).__name__)
+                await part.release()
+            else:
+                out.append((part.name, part.filename, got))
+            continue
         data = b""
         while True:
             size = sizes[k % len(sizes)] % 40 if sizes else 7
