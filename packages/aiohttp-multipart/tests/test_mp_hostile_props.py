@@ -10,7 +10,7 @@ import warnings
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from aiohttp_errors import BadHttpMessage
+from aiohttp_errors import BadHttpMessage, LineTooLong
 from aiohttp_multipart import BodyPartReader, MultipartReader
 from aiohttp_streams import StreamReader
 
@@ -154,3 +154,21 @@ def test_unknown_charset_from_the_peer_is_a_bad_message(charset: str, mode: int)
         [(None, None)],
         "BadHttpMessage",
     )
+
+
+@pytest.mark.parametrize("step", [1000, 1 << 20])
+def test_readline_without_newline_or_boundary_in_sight_is_bounded(step: int) -> None:
+    # One 20,000-byte line and the delimiter beyond the first read: the
+    # reader gives up at the line limit instead of buffering the whole part.
+    body = b"a" * 20_000 + b"\r\n--B"
+
+    async def run() -> None:
+        stream = StreamReader()
+        for i in range(0, len(body), step):
+            stream.feed_data(body[i : i + step])
+        stream.feed_eof()
+        part = BodyPartReader(b"--B", {}, stream, max_line_size=4096)
+        with pytest.raises(LineTooLong, match="4096"):
+            await part.readline()
+
+    asyncio.run(run())
