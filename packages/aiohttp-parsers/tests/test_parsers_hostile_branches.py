@@ -98,3 +98,12 @@ def test_negative_explicit_length_is_refused() -> None:
     )
     with pytest.raises(InvalidHeader, match="negative length"):
         run(HttpPayloadParser(head.items[0], length=-1)(Out(), ParserBuffer()), iter([]))
+
+
+@pytest.mark.parametrize("encoding", [b"gzip", b"deflate"])
+def test_empty_chunked_body_with_content_encoding_is_empty(encoding: bytes) -> None:
+    raw = (
+        b"HTTP/1.1 200 OK\r\nContent-Encoding: %b\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+        % encoding
+    )
+    assert parse_response(iter([raw]))[1] == b""
