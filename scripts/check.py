@@ -209,6 +209,19 @@ def isolation(only: list[str] | None = None) -> None:
         raise subprocess.CalledProcessError(1, ["isolation", *failed])
 
 
+def compiled() -> None:
+    """The optional compiled (mypyc) twins: wheels built with each package's
+    build hook, the packages that have twins tested alone with the twins
+    required (AIOHTTP_EXPECT_COMPILED=1), plus the meta-package on top."""
+    os.environ["HATCH_BUILD_HOOK_ENABLE_CUSTOM"] = "1"
+    os.environ["AIOHTTP_EXPECT_COMPILED"] = "1"
+    try:
+        isolation(["aiohttp-websocket", "aiohttp"])
+    finally:
+        del os.environ["HATCH_BUILD_HOOK_ENABLE_CUSTOM"], os.environ["AIOHTTP_EXPECT_COMPILED"]
+        shutil.rmtree(WHEELHOUSE, ignore_errors=True)  # never mix them with pure wheels
+
+
 def find_pythons() -> dict[str, str | None]:
     found: dict[str, str | None] = {}
     pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
@@ -272,6 +285,7 @@ STEPS = {
     "isolation": isolation,
     "pythons": pythons,
     "autobahn": autobahn,
+    "compiled": compiled,
 }
 
 
@@ -292,6 +306,7 @@ def main() -> None:
         "autobahn",
         "isolation",
         "pythons",
+        "compiled",
     ]
     names = everything if step == "all" else [step]
     # Every step runs even after a failure, so one run shows all problems.
