@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import json
 import os
 import re
 import shutil
@@ -105,7 +106,8 @@ def install_test_groups() -> None:
 
 
 def lint() -> None:
-    run(sys.executable, "-m", "ruff", "check", "packages", "scripts", "examples", "benchmarks")
+    paths = ("packages", "scripts", "examples", "benchmarks", "fuzz")
+    run(sys.executable, "-m", "ruff", "check", *paths)
 
 
 def types() -> None:
@@ -122,8 +124,37 @@ def types() -> None:
         )
 
 
+# Floor for line coverage of each package's source by the whole test run.
+COVERAGE_FLOOR = 95.0
+MODULES = {dist: dist.replace("-", "_") for dist in ORDER}
+
+
 def tests() -> None:
-    run(sys.executable, "-m", "pytest", "-q", "packages")
+    """All tests once, under coverage; each package's lines must be >= the floor."""
+    shutil.rmtree(BUILD / "coverage", ignore_errors=True)
+    (BUILD / "coverage").mkdir(parents=True)
+    rc = ROOT / "scripts" / "coverage.ini"
+    cov = [sys.executable, "-m", "coverage"]
+    source = ",".join(MODULES.values())
+    run(*cov, "run", f"--rcfile={rc}", f"--source={source}", "-m", "pytest", "-q", "packages")
+    run(*cov, "combine", f"--rcfile={rc}", "-q")
+    low = []
+    for dist, module in MODULES.items():
+        out = BUILD / "coverage" / f"{dist}.json"
+        include = f"*/packages/{dist}/src/{module}/*"
+        run(*cov, "json", f"--rcfile={rc}", "-q", f"--include={include}", "-o", out)
+        totals = json.loads(out.read_text())["totals"]
+        lines, branches = totals["percent_statements_covered"], totals["percent_branches_covered"]
+        print(f"coverage {dist}: lines {lines:.1f}%, branches {branches:.1f}%", flush=True)
+        if lines < COVERAGE_FLOOR:
+            low.append(dist)
+    if low:
+        raise subprocess.CalledProcessError(1, ["coverage below the floor:", *low])
+
+
+def fuzz_smoke() -> None:
+    """Each atheris target in fuzz/ for a few seconds (long runs: fuzz/README.md)."""
+    run(sys.executable, ROOT / "fuzz" / "run.py", "--all", "--seconds", "5")
 
 
 def docs() -> None:
@@ -285,6 +316,7 @@ STEPS = {
     "isolation": isolation,
     "pythons": pythons,
     "autobahn": autobahn,
+    "fuzz": fuzz_smoke,
     "compiled": compiled,
 }
 
@@ -303,6 +335,7 @@ def main() -> None:
         "types",
         "docs",
         "tests",
+        "fuzz",
         "autobahn",
         "isolation",
         "pythons",
