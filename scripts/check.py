@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 try:
@@ -217,6 +218,20 @@ def _pytest_in(venv_python: Path, test_dirs: list[Path]) -> None:
     )
 
 
+def _suite_in_fresh_venv(label: str, venv: str, interpreter: str, dists: Sequence[str]) -> bool:
+    """A fresh venv on `interpreter` with `dists` installed alone, their tests run."""
+    started = time.monotonic()
+    try:
+        python = _fresh_venv(BUILD / "venvs" / venv, interpreter)
+        _install_alone(python, list(dists))
+        _pytest_in(python, [PACKAGES / dist / "tests" for dist in dists])
+    except subprocess.CalledProcessError:
+        print(f"{label}: FAILED", flush=True)
+        return False
+    print(f"{label}: ok in {time.monotonic() - started:.0f}s", flush=True)
+    return True
+
+
 def isolation(only: list[str] | None = None) -> None:
     """Each package alone: its wheel and declared deps in a fresh venv, its tests.
 
@@ -226,16 +241,8 @@ def isolation(only: list[str] | None = None) -> None:
     build_wheels()
     failed = []
     for dist in only or ORDER:
-        started = time.monotonic()
-        try:
-            python = _fresh_venv(BUILD / "venvs" / dist, sys.executable)
-            _install_alone(python, [dist])
-            _pytest_in(python, [PACKAGES / dist / "tests"])
-        except subprocess.CalledProcessError:
-            print(f"isolation {dist}: FAILED", flush=True)
+        if not _suite_in_fresh_venv(f"isolation {dist}", dist, sys.executable, [dist]):
             failed.append(dist)
-            continue
-        print(f"isolation {dist}: ok in {time.monotonic() - started:.0f}s", flush=True)
     if failed:
         raise subprocess.CalledProcessError(1, ["isolation", *failed])
 
@@ -286,16 +293,8 @@ def pythons() -> None:
             if os.environ.get("REQUIRE_ALL_PYTHONS") == "1":
                 failed.append(f"{version} (missing)")
             continue
-        started = time.monotonic()
-        try:
-            python = _fresh_venv(BUILD / "venvs" / f"py{version}", interpreter)
-            _install_alone(python, list(ORDER))
-            _pytest_in(python, [PACKAGES / dist / "tests" for dist in ORDER])
-        except subprocess.CalledProcessError:
-            print(f"python {version}: FAILED", flush=True)
+        if not _suite_in_fresh_venv(f"python {version}", f"py{version}", interpreter, ORDER):
             failed.append(version)
-            continue
-        print(f"python {version}: ok in {time.monotonic() - started:.0f}s", flush=True)
     if failed:
         raise subprocess.CalledProcessError(1, ["pythons", *failed])
 
