@@ -9,51 +9,26 @@ arrives complete and byte-identical (SHA-256 of the stored file).
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import http.client
 import json
 import random
 import socket
 import struct
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 import urllib3
 import websockets
 
 from aiohttp import _showcase as showcase
-from aiohttp._demo_app import demo_app
-from aiohttp._showcase import ShowcaseProtocol
-from aiohttp_wsgi import serve_async
 
 
-@pytest_asyncio.fixture
-async def port(tmp_path: Path) -> AsyncIterator[int]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(512)
-    sock.setblocking(False)
-    stop = asyncio.Event()
-    task = asyncio.ensure_future(
-        serve_async(
-            demo_app,
-            sock=sock,
-            stop=stop,
-            handle_signals=False,
-            protocol=functools.partial(ShowcaseProtocol, upload_dir=tmp_path),
-            access_log=None,
-        )
-    )
-    await asyncio.sleep(0.05)
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 20)
+@pytest.fixture
+def port(showcase_port: int) -> int:
+    return showcase_port
 
 
 def _files(rng: random.Random, k: int) -> list[tuple[str, bytes]]:

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import http.client
 import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 import urllib3
 import websockets
-
-from aiohttp._demo_app import demo_app
-from aiohttp._showcase import ShowcaseProtocol
-from aiohttp_wsgi import serve_async
 
 
 class Server:
@@ -50,29 +42,9 @@ class Server:
         return await asyncio.to_thread(call)
 
 
-@pytest_asyncio.fixture
-async def server(tmp_path: Path) -> AsyncIterator[Server]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    sock.setblocking(False)
-    stop = asyncio.Event()
-    task = asyncio.ensure_future(
-        serve_async(
-            demo_app,
-            sock=sock,
-            stop=stop,
-            handle_signals=False,
-            protocol=functools.partial(ShowcaseProtocol, upload_dir=tmp_path),
-            access_log=None,
-        )
-    )
-    await asyncio.sleep(0.05)
-    try:
-        yield Server(sock.getsockname()[1], tmp_path)
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 10)
+@pytest.fixture
+def server(showcase_port: int, tmp_path: Path) -> Server:
+    return Server(showcase_port, tmp_path)
 
 
 @pytest.mark.asyncio
