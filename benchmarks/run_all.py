@@ -52,9 +52,19 @@ OUR_DISTS = (
     "aiohttp-multipart",
     "aiohttp-wsgi",
 )
-# Workloads whose hot modules have a mypyc twin (see each package's
-# hatch_build.py): they get an "ours-mypyc" row.
-COMPILED_TWINS = ("W3", "W4")
+
+
+def compiled_twins() -> tuple[str, ...]:
+    """Workloads whose hot modules have a mypyc twin (a package with a
+    ``_speedups`` switch, see its hatch_build.py): they get an "ours-mypyc" row."""
+    from suite import TWIN_PACKAGE
+
+    return tuple(
+        w
+        for w, module in TWIN_PACKAGE.items()
+        if (PACKAGES / module.replace("_", "-") / "src" / module / "_speedups.py").exists()
+    )
+
 
 WORKLOADS: dict[str, tuple[str, list[str]]] = {
     "W1": (
@@ -355,12 +365,12 @@ def main() -> None:
     summaries = []
     global _COMPILED_PY
     wanted = [w for w in WORKLOADS if not only or w in only]
-    if not args.no_compiled and any(w in COMPILED_TWINS for w in wanted):
+    if not args.no_compiled and any(w in compiled_twins() for w in wanted):
         _COMPILED_PY = compiled_python()
     for workload in wanted:
         print(f"=== {workload}", flush=True)
         impls = WORKLOADS[workload][1]
-        if workload in COMPILED_TWINS:
+        if workload in compiled_twins():
             impls = [impls[0], "ours-mypyc", *impls[1:]]
         lines, summary = run_workload(
             workload,

@@ -127,12 +127,14 @@ def build(workload: str, scale: I.Scale) -> tuple[Any, Callable[[Any], None], in
     raise ValueError(workload)
 
 
-def _version(impl: str) -> str:
+def _version(impl: str, workload: str) -> str:
     import importlib.metadata
 
+    from suite import TWIN_PACKAGE
+
     dist = {
+        "ours-mypyc": TWIN_PACKAGE[workload].replace("_", "-"),
         "ours": "aiohttp",
-        "ours-mypyc": "aiohttp-websocket",
         "aiohttp3-py": "aiohttp",
         "aiohttp3-C": "aiohttp",
         "websockets-C": "websockets",
@@ -157,9 +159,12 @@ def main() -> None:
     data, check, items = build(workload, scale)
     run = ADAPTERS[impl][workload](data)
     if impl == "ours-mypyc":
-        from aiohttp_websocket import _speedups
+        import importlib
 
-        assert _speedups.COMPILED, "the mypyc twins are not in use"
+        from suite import TWIN_PACKAGE
+
+        speedups = importlib.import_module(f"{TWIN_PACKAGE[workload]}._speedups")
+        assert speedups.COMPILED, "the mypyc twins are not in use"
     if "--mem" in sys.argv:
         # A fresh process: the peak RSS so far is the inputs' (and imports').
         gc.collect()
@@ -180,7 +185,7 @@ def main() -> None:
         status = "ok"
     except AssertionError as exc:
         status = f"WRONG: {exc}"
-    _emit({"ready": True, "check": status, "version": _version(impl), "items": items})
+    _emit({"ready": True, "check": status, "version": _version(impl, workload), "items": items})
     for line in sys.stdin:
         cmd = line.strip()
         if cmd == "run":
