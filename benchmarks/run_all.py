@@ -41,7 +41,8 @@ HERE = Path(__file__).resolve().parent
 ENVS = HERE / ".envs"
 AIOHTTP3_ENV = ENVS / "aiohttp3"
 AIOHTTP3_REQS = ["aiohttp==3.*", "aiohttp-wsgi"]
-COMPILED_ENV = ENVS / "compiled"
+# Overridable so that concurrent runs do not rebuild one shared venv.
+COMPILED_ENV = Path(os.environ.get("AIOHTTP_BENCH_COMPILED_ENV", ENVS / "compiled"))
 PACKAGES = HERE.parent / "packages"
 # Our distributions, without the meta-package (whose name is PyPI's aiohttp).
 OUR_DISTS = (
