@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -11,7 +13,11 @@ from aiohttp_multipart import (
     content_disposition_filename,
     parse_content_disposition,
 )
-from aiohttp_multipart._disposition import format_content_disposition, parse_content_type
+from aiohttp_multipart._disposition import (
+    _parse_general,
+    format_content_disposition,
+    parse_content_type,
+)
 
 # -- parse_content_disposition: well-formed input --------------------------------------
 
@@ -310,3 +316,27 @@ def test_parse_content_type() -> None:
     assert parse_content_type("Text/Plain;Charset=UTF-8") == ("text", "plain", {"charset": "UTF-8"})
     for bad in (None, "", "text", "text/", "/plain", "text/plain; a", 'text/plain; a="b'):
         assert parse_content_type(bad) is None
+
+
+_FORM_TEXT = st.text(st.characters(codec="utf-8"), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=_FORM_TEXT, filename=st.none() | _FORM_TEXT)
+def test_browser_shaped_headers_parse_as_the_full_grammar_does(
+    name: str, filename: str | None
+) -> None:
+    """The one-match path for browser-shaped headers gives the general parser's result."""
+    header = f'form-data; name="{name}"'
+    if filename is not None:
+        header += f'; filename="{filename}"'
+    general = _parse_general(header)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parsed = parse_content_disposition(header)
+    assert parsed == ((None, {}) if isinstance(general, str) else general)
+    if '"' not in name and "%" not in name and (filename is None or not {'"', "%"} & set(filename)):
+        assert parsed == (
+            "form-data",
+            {"name": name, **({} if filename is None else {"filename": filename})},
+        )

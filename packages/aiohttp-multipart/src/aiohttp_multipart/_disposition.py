@@ -52,6 +52,9 @@ _PARAM_ESC_RE: Final = re.compile(
 # WHATWG form-data: no backslash escapes, the first '"' ends the value.
 _PARAM_LIT_RE: Final = re.compile(rf'[ \t]*;[ \t]*(?:({_T})[ \t]*=[ \t]*(?:"([^"]*)"|({_T})))?')
 _UNESCAPE_RE: Final = re.compile(r"\\(.)", re.DOTALL)
+# What browsers send for nearly every part: parsed by one match, with the same
+# result the general scanner gives (a '%' takes the general path).
+_FORM_FAST_RE: Final = re.compile(r'form-data; name="([^"%]*)"(?:; filename="([^"%]*)")?')
 
 
 class BadContentDispositionHeader(RuntimeWarning):
@@ -189,14 +192,27 @@ def parse_content_disposition(header: str | None) -> tuple[str | None, dict[str,
     """
     if not header:
         return None, {}
+    fast = _FORM_FAST_RE.fullmatch(header)
+    if fast is not None:
+        name, filename = fast.groups()
+        return "form-data", {"name": name} if filename is None else {
+            "name": name,
+            "filename": filename,
+        }
+    parsed = _parse_general(header)
+    if isinstance(parsed, str):
+        _warn_header(header, parsed)
+        return None, {}
+    return parsed
+
+
+def _parse_general(header: str) -> tuple[str, dict[str, str]] | str:
+    """The whole grammar; on a structural error the reason as a ``str``."""
     form_data = header.lstrip(_OWS)[:9].lower() == "form-data"
     parsed = _parse(header, escapes=not form_data)
     if isinstance(parsed, str) and form_data:
         # An RFC 2616-style sender ("a\"b") rather than a WHATWG one ("a%22b").
         parsed = _parse(header, escapes=True)
-    if isinstance(parsed, str):
-        _warn_header(header, parsed)
-        return None, {}
     return parsed
 
 

@@ -19,6 +19,11 @@ __all__ = ("parse_buffered_headers", "read_part_headers")
 
 # RFC 9110 section 5.6.2: field-name = token
 _TOKEN_RE: Final = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# Names parts nearly always carry, known to be tokens: no regex for them.
+_FOLD_START: Final = (b" ", b"\t")
+_KNOWN_NAMES: Final = frozenset(
+    (b"Content-Disposition", b"Content-Type", b"Content-Transfer-Encoding", b"Content-Length")
+)
 
 
 _EMPTY: Final[CIMultiDictProxy[str]] = CIMultiDictProxy(CIMultiDict())
@@ -87,24 +92,24 @@ async def _read_slowly(source: _Source, *, max_size: int, max_count: int) -> CIM
 
 
 def _build(lines: list[bytes], max_count: int) -> CIMultiDictProxy[str]:
+    # Both callers split lines at CRLF and refuse a bare LF, so only NUL and
+    # a bare CR are left to look for here.
     fields: list[tuple[bytes, bytes]] = []
     for content in lines:
-        if content[:1] in (b" ", b"\t"):
+        if content[:1] in _FOLD_START:
             if not fields:
                 raise InvalidHeader(content, "continuation line before any header")
             # RFC 5322 section 3.2.2 obs-fold: unfolding removes the CRLF.
-            name, value = fields[-1]
-            fields[-1] = (name, value + b" " + content.strip(b" \t"))
-            continue
-        name, sep, value = content.partition(b":")
-        if not sep or _TOKEN_RE.fullmatch(name) is None:
-            raise InvalidHeader(content, "expected 'name: value' with a token name")
-        if len(fields) >= max_count:
-            raise BadHttpMessage(f"multipart part has more than {max_count} header fields")
-        fields.append((name, value.strip(b" \t")))
-    headers: CIMultiDict[str] = CIMultiDict()
-    for fname, fvalue in fields:
-        if b"\x00" in fvalue or b"\r" in fvalue or b"\n" in fvalue:
-            raise InvalidHeader(fname + b": " + fvalue, "control character in value")
-        headers.add(fname.decode("ascii"), _decode(fvalue))
-    return CIMultiDictProxy(headers)
+            name, value = fields.pop()
+            value += b" " + content.strip(b" \t")
+        else:
+            name, sep, value = content.partition(b":")
+            if not sep or (name not in _KNOWN_NAMES and _TOKEN_RE.fullmatch(name) is None):
+                raise InvalidHeader(content, "expected 'name: value' with a token name")
+            if len(fields) >= max_count:
+                raise BadHttpMessage(f"multipart part has more than {max_count} header fields")
+            value = value.strip(b" \t")
+        if b"\x00" in value or b"\r" in value:
+            raise InvalidHeader(name + b": " + value, "control character in value")
+        fields.append((name, value))
+    return CIMultiDictProxy(CIMultiDict([(n.decode("ascii"), _decode(v)) for n, v in fields]))
