@@ -28,7 +28,9 @@ from ._queue import (
     FlowControlChunksQueue as FlowControlChunksQueue,
     FlowControlDataQueue as FlowControlDataQueue,
 )
-from ._reader import (
+
+# The readers come through the switch: the mypyc twin when built, else pure.
+from ._speedups import (
     EmptyStreamReader as EmptyStreamReader,
     FlowControlStreamReader as FlowControlStreamReader,
     StreamReader as StreamReader,

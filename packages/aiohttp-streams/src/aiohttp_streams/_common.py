@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Final, Generic, TypeVar
 
 __all__ = ("DEFAULT_LIMIT", "EOF_MARKER", "EofStream")
 
@@ -20,6 +20,16 @@ EOF_MARKER: Final[bytes] = b""
 DEFAULT_LIMIT: Final[int] = 2**16
 
 _T = TypeVar("_T")
+
+if TYPE_CHECKING:
+    from mypy_extensions import mypyc_attr as mypyc_attr
+else:
+    # mypyc reads this class decorator at compile time and never calls it,
+    # so at run time a no-op stands in and the package needs no
+    # mypy_extensions. It lives here, in a module mypyc does not compile:
+    # compiled code cannot run the branch mypy deems unreachable.
+    def mypyc_attr(*attrs, **kwattrs):
+        return lambda cls: cls
 
 
 class EofStream(Exception):

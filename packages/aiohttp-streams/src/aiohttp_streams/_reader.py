@@ -20,7 +20,7 @@ from typing import Final, NoReturn
 
 from aiohttp_errors import LineLimitExceededParserError
 
-from ._common import DEFAULT_LIMIT, EOF_MARKER, _AsyncStreamIterator
+from ._common import DEFAULT_LIMIT, EOF_MARKER, _AsyncStreamIterator, mypyc_attr
 from ._flow import FlowControlTarget, _FlowController
 
 __all__ = ("StreamReader", "EmptyStreamReader", "FlowControlStreamReader")
@@ -31,6 +31,8 @@ _DataType = bytes | bytearray | memoryview
 _QUOTE_LIMIT: Final = 100
 
 
+# Public classes users subclass: the mypyc twin must allow that.
+@mypyc_attr(allow_interpreted_subclasses=True)
 class StreamReader:
     """A buffered stream of bytes, fed by a protocol and read by one coroutine.
 
@@ -427,6 +429,7 @@ class StreamReader:
         """Hook: a coroutine is about to wait for data or EOF."""
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class EmptyStreamReader(StreamReader):
     """A stream that is always at EOF: the payload of a message without a body.
 
@@ -489,6 +492,7 @@ class EmptyStreamReader(StreamReader):
         return EOF_MARKER
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class FlowControlStreamReader(StreamReader):
     """A :class:`StreamReader` that pauses ``stream.transport`` while it buffers too much.
 
