@@ -17,6 +17,7 @@ __all__ = (
     "WsgiResponse",
     "FileWrapper",
     # serving
+    "WorkerPool",
     "serve",
     "serve_async",
     "load_app",
@@ -41,6 +42,7 @@ from ._log import (
     web_logger as web_logger,
     ws_logger as ws_logger,
 )
+from ._pool import WorkerPool as WorkerPool
 from ._serve import serve as serve, serve_async as serve_async
 from ._server import (
     DEFAULT_ERROR_MESSAGE as DEFAULT_ERROR_MESSAGE,

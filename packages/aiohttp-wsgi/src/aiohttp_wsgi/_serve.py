@@ -15,10 +15,11 @@ import sys
 import time
 import weakref
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Final, Literal
 
 from ._log import server_logger
+from ._pool import WorkerPool
 from ._wsgi import WSGIServerHttpProtocol
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ async def serve_async(
     """Serve ``app`` until SIGINT/SIGTERM (or ``stop`` is set), then shut down gracefully.
 
     :param sock: an already listening socket (``host``/``port`` are then ignored).
-    :param threads: size of the thread pool the application runs in
+    :param threads: size of the :class:`WorkerPool` the application runs in
         (default: asyncio's default executor size, ``min(32, cpus + 4)``).
     :param executor: run the application there instead of in a new thread
         pool (``False``: on the event loop, see :class:`WSGIServerHttpProtocol`).
@@ -80,9 +81,9 @@ async def serve_async(
     """
     loop = asyncio.get_running_loop()
     stop = stop if stop is not None else asyncio.Event()
-    own_executor: ThreadPoolExecutor | None = None
+    own_executor: WorkerPool | None = None
     if executor is None:
-        own_executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="aiohttp-wsgi")
+        own_executor = WorkerPool(max_workers=threads, thread_name_prefix="aiohttp-wsgi")
         executor = own_executor
     connections: weakref.WeakSet[WSGIServerHttpProtocol] = weakref.WeakSet()
 

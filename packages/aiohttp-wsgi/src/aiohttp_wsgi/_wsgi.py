@@ -1,7 +1,8 @@
 # Strategy: the 2016 ``aiohttp.wsgi`` protocol made PEP 3333 compliant. By
 # default the application runs in a thread pool, so a blocking application
 # (every real WSGI framework) never stalls the event loop; all socket I/O stays
-# on the loop. From the worker thread, body chunks are handed to the loop with
+# on the loop (a WorkerPool batches the hand-offs, see _pool.py). From the
+# worker thread, body chunks are handed to the loop with
 # ``call_soon_threadsafe`` (FIFO, no waiting) and every DEFAULT_SYNC_BYTES, or
 # whenever the transport is above its high-water mark, the thread waits for
 # the loop to drain: memory stays bounded and a slow reader slows the app
@@ -24,6 +25,7 @@ from aiohttp_streams import StreamReader
 
 from ._environ import build_environ
 from ._file_wrapper import FileWrapper
+from ._pool import WorkerPool
 from ._server import ServerHttpProtocol
 from ._start_response import ExcInfo, StartResponseState
 from ._wsgi_input import (
@@ -260,8 +262,8 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
         transport is TLS).
     :param executor: where the application runs: ``None`` (default) is the
         event loop's default thread pool (``loop.set_default_executor()``
-        changes it); pass a ``concurrent.futures.ThreadPoolExecutor`` to size
-        it yourself; ``False`` runs the application on the event loop itself
+        changes it); pass an executor to size it yourself (a
+        :class:`WorkerPool` hands requests over with the least overhead); ``False`` runs the application on the event loop itself
         (2016 behaviour; only for applications that never block; the body is
         then read up front).
     :param multiprocess: the value of ``wsgi.multiprocess``.
@@ -364,7 +366,10 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
                 executor = self._executor if self._executor is not False else None
                 response._loop = loop
                 response._thread_mode = True
-                body = await loop.run_in_executor(executor, self._run_app, environ, response)
+                if isinstance(executor, WorkerPool):
+                    body = await executor.run(loop, self._run_app, environ, response)
+                else:
+                    body = await loop.run_in_executor(executor, self._run_app, environ, response)
                 if body is not None:
                     await response.write_all(body)
                 else:

@@ -1,0 +1,124 @@
+"""WorkerPool: the threads WSGI applications run in, and its batched hand-off."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from concurrent.futures import CancelledError as FutureCancelledError
+
+import pytest
+
+from aiohttp_wsgi import WorkerPool
+
+WAIT = 20.0  # a wedged pool fails the test instead of hanging it
+
+
+def test_submit_is_an_executor() -> None:
+    pool = WorkerPool(2)
+    try:
+        assert pool.max_workers == 2
+        assert pool.submit(pow, 2, 10).result(WAIT) == 1024
+        assert pool.submit(int, "ff", base=16).result(WAIT) == 255
+        with pytest.raises(ZeroDivisionError):
+            pool.submit(divmod, 1, 0).result(WAIT)
+        assert list(pool.map(abs, [-1, -2, 3])) == [1, 2, 3]
+    finally:
+        pool.shutdown()
+
+
+def test_bad_size() -> None:
+    with pytest.raises(ValueError, match="max_workers"):
+        WorkerPool(0)
+
+
+@pytest.mark.asyncio
+async def test_run_delivers_every_result_to_the_loop() -> None:
+    pool = WorkerPool(4)
+    loop = asyncio.get_running_loop()
+    try:
+        names: set[str] = set()
+
+        def job(i: int) -> int:
+            names.add(threading.current_thread().name)
+            return i * i
+
+        results = await asyncio.gather(*(pool.run(loop, job, i) for i in range(200)))
+        assert results == [i * i for i in range(200)]
+        assert threading.current_thread().name not in names
+    finally:
+        pool.shutdown()
+
+
+@pytest.mark.asyncio
+async def test_run_raises_the_job_exception() -> None:
+    pool = WorkerPool(1)
+    loop = asyncio.get_running_loop()
+    try:
+        with pytest.raises(KeyError, match="nope"):
+            await pool.run(loop, {}.__getitem__, "nope")
+        # the thread survives a failed job
+        assert await pool.run(loop, len, "abc") == 3
+    finally:
+        pool.shutdown()
+
+
+@pytest.mark.asyncio
+async def test_cancelled_waiter_drops_the_result() -> None:
+    pool = WorkerPool(1)
+    loop = asyncio.get_running_loop()
+    release = threading.Event()
+    try:
+        fut = pool.run(loop, release.wait, WAIT)
+        fut.cancel()
+        release.set()
+        # the job still ran; its result reached a done future and was dropped
+        assert await pool.run(loop, len, "ab") == 2
+        assert fut.cancelled()
+    finally:
+        pool.shutdown()
+
+
+@pytest.mark.asyncio
+async def test_shutdown_cancels_queued_jobs() -> None:
+    pool = WorkerPool(1)
+    loop = asyncio.get_running_loop()
+    started, release = threading.Event(), threading.Event()
+
+    def block() -> str:
+        started.set()
+        release.wait(WAIT)
+        return "ran"
+
+    running = pool.run(loop, block)
+    queued = pool.run(loop, len, "never")
+    queued_cf = pool.submit(len, "never")
+    assert await loop.run_in_executor(None, started.wait, WAIT)
+    pool.shutdown(wait=False, cancel_futures=True)
+    release.set()
+    assert await running == "ran"
+    with pytest.raises(asyncio.CancelledError):
+        await queued
+    with pytest.raises(FutureCancelledError):
+        queued_cf.result(WAIT)
+    with pytest.raises(RuntimeError, match="shutdown"):
+        pool.submit(len, "late")
+    pool.shutdown(wait=True)
+
+
+def test_one_pool_serves_several_loops() -> None:
+    pool = WorkerPool(2)
+    results: dict[int, list[int]] = {}
+
+    async def client(n: int) -> None:
+        loop = asyncio.get_running_loop()
+        results[n] = await asyncio.gather(*(pool.run(loop, abs, -i - n) for i in range(50)))
+
+    threads = [threading.Thread(target=asyncio.run, args=(client(n),)) for n in (0, 100)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(WAIT)
+    finally:
+        pool.shutdown()
+    assert results == {n: [i + n for i in range(50)] for n in (0, 100)}
