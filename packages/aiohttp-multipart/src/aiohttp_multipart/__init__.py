@@ -25,8 +25,6 @@ __all__ = (
 
 from .__about__ import __version__ as __version__
 from ._disposition import (
-    BadContentDispositionHeader as BadContentDispositionHeader,
-    BadContentDispositionParam as BadContentDispositionParam,
     content_disposition_filename as content_disposition_filename,
     parse_content_disposition as parse_content_disposition,
 )
@@ -46,4 +44,8 @@ from ._reader import (
     MultipartResponseWrapper as MultipartResponseWrapper,
 )
 from ._source import ContentStream as ContentStream, ResponseLike as ResponseLike
+from ._warnings import (
+    BadContentDispositionHeader as BadContentDispositionHeader,
+    BadContentDispositionParam as BadContentDispositionParam,
+)
 from ._writer import BodyPartWriter as BodyPartWriter, MultipartWriter as MultipartWriter

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from typing import Final
 from urllib.parse import quote, unquote_to_bytes
 
+from ._warnings import BadContentDispositionHeader, BadContentDispositionParam
+
 __all__ = (
     "BadContentDispositionHeader",
     "BadContentDispositionParam",
@@ -55,17 +57,6 @@ _UNESCAPE_RE: Final = re.compile(r"\\(.)", re.DOTALL)
 # What browsers send for nearly every part: parsed by one match, with the same
 # result the general scanner gives (a '%' takes the general path).
 _FORM_FAST_RE: Final = re.compile(r'form-data; name="([^"%]*)"(?:; filename="([^"%]*)")?')
-
-
-class BadContentDispositionHeader(RuntimeWarning):
-    """Warned when a Content-Disposition header is missing or cannot be parsed.
-
-    :func:`parse_content_disposition` then returns ``(None, {})``.
-    """
-
-
-class BadContentDispositionParam(RuntimeWarning):
-    """Warned when one Content-Disposition parameter is malformed; it is skipped."""
 
 
 def _cut(text: str) -> str:

@@ -56,8 +56,8 @@ def parse_buffered_headers(
         return None
     block = bytes(buf[:end])
     crlf = block.count(b"\r\n")
-    if block.count(b"\r") != crlf or block.count(b"\n") != crlf:
-        return None  # a bare CR or LF: the slow path names the bad line
+    if block.count(b"\r") != crlf or block.count(b"\n") != crlf or b"\x00" in block:
+        return None  # a bare CR or LF, or a NUL: the slow path names the bad line
     headers = _build(block.split(b"\r\n"), max_count)
     del buf[: end + 4]
     return headers
@@ -88,12 +88,15 @@ async def _read_slowly(source: _Source, *, max_size: int, max_count: int) -> CIM
             raise InvalidHeader(line, "part header line must end with CRLF")
         if line == b"\r\n":
             return _build(lines, max_count)
-        lines.append(line[:-2])
+        content = line[:-2]
+        if b"\x00" in content or b"\r" in content:
+            raise InvalidHeader(content, "control character in part header line")
+        lines.append(content)
 
 
 def _build(lines: list[bytes], max_count: int) -> CIMultiDictProxy[str]:
-    # Both callers split lines at CRLF and refuse a bare LF, so only NUL and
-    # a bare CR are left to look for here.
+    # Both callers have split the lines at CRLF and refused NUL, CR and LF
+    # inside them.
     fields: list[tuple[bytes, bytes]] = []
     for content in lines:
         if content[:1] in _FOLD_START:
@@ -109,7 +112,5 @@ def _build(lines: list[bytes], max_count: int) -> CIMultiDictProxy[str]:
             if len(fields) >= max_count:
                 raise BadHttpMessage(f"multipart part has more than {max_count} header fields")
             value = value.strip(b" \t")
-        if b"\x00" in value or b"\r" in value:
-            raise InvalidHeader(name + b": " + value, "control character in value")
         fields.append((name, value))
     return CIMultiDictProxy(CIMultiDict([(n.decode("ascii"), _decode(v)) for n, v in fields]))

@@ -33,14 +33,7 @@ from aiohttp_parsers.hdrs import (
     CONTENT_TYPE,
 )
 
-from ._disposition import (
-    BadContentDispositionHeader,
-    content_disposition_filename,
-    parse_content_disposition,
-    parse_content_type,
-)
 from ._encodings import decode_content, decode_transfer
-from ._headers import parse_buffered_headers, read_part_headers
 from ._limits import (
     DEFAULT_MAX_EPILOGUE_SIZE,
     DEFAULT_MAX_LINE_SIZE,
@@ -52,6 +45,15 @@ from ._limits import (
     DEFAULT_MAX_PREAMBLE_SIZE,
 )
 from ._source import ContentStream, ResponseLike, _cut, _Source
+from ._speedups import (
+    content_disposition_filename,
+    parse_buffered_headers,
+    parse_content_disposition,
+    parse_content_type,
+    read_part_headers,
+    safe_len,
+)
+from ._warnings import BadContentDispositionHeader
 
 __all__ = ("BodyPartReader", "MultipartReader", "MultipartResponseWrapper")
 
@@ -170,7 +172,7 @@ class BodyPartReader:
                     if data.find(b"\r", n - dlen + 1) == -1:
                         safe = n
                     else:
-                        safe = self._safe_len(data)
+                        safe = safe_len(data, self._delim)
                     if safe == n:
                         if not n:
                             self._truncated()
@@ -205,7 +207,7 @@ class BodyPartReader:
         limit = self._max_line_size
         while True:
             idx = buf.find(self._delim)
-            end = idx if idx != -1 else self._safe_len(buf)
+            end = idx if idx != -1 else safe_len(buf, self._delim)
             nl = buf.find(b"\n", 0, end)
             if nl != -1 or idx != -1:
                 n = nl + 1 if nl != -1 else idx
@@ -329,17 +331,6 @@ class BodyPartReader:
                 f"multipart part body is over {self._max_size} bytes", self._max_size
             )
 
-    def _safe_len(self, buf: bytearray | bytes) -> int:
-        """How many leading bytes cannot belong to a delimiter (none is in ``buf``)."""
-        delim = self._delim
-        n = len(buf)
-        pos = buf.find(b"\r", max(0, n - len(delim) + 1))
-        while pos != -1:
-            if delim.startswith(buf[pos:]):
-                return pos
-            pos = buf.find(b"\r", pos + 1)
-        return n
-
     def _truncated(self) -> NoReturn:
         raise BadHttpMessage(
             "multipart body ended inside a part: no delimiter "
@@ -364,7 +355,7 @@ class BodyPartReader:
                 chunk = _cut(buf, idx)
                 self._finish()
                 return chunk
-            safe = self._safe_len(buf)
+            safe = safe_len(buf, delim)
             if safe:
                 return _cut(buf, min(safe, size))
             await self._fill(size)
