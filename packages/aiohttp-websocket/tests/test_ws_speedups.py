@@ -20,7 +20,7 @@ import aiohttp_websocket
 from aiohttp_parsers import ParserBuffer
 from aiohttp_websocket import WSMessage, _speedups
 from aiohttp_websocket._frames import encode_frame
-from aiohttp_websocket._mask import websocket_mask as pure_mask
+from aiohttp_websocket._mask import mask_range as pure_mask_range, websocket_mask as pure_mask
 from aiohttp_websocket._parser import WebSocketParser as pure_parser
 
 
@@ -65,6 +65,31 @@ def test_no_extensions_forces_pure_python() -> None:
 @given(st.binary(min_size=4, max_size=4), st.binary(max_size=3000))
 def test_mask_same_as_pure(key: bytes, data: bytes) -> None:
     assert _speedups.websocket_mask(key, data) == pure_mask(key, data)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.binary(min_size=4, max_size=4),
+    st.binary(max_size=3000),
+    st.integers(min_value=0, max_value=20),
+    st.integers(min_value=0, max_value=20),
+)
+def test_word_mask_same_as_pure(key: bytes, data: bytes, head: int, tail: int) -> None:
+    # The compiled build's mask module, run interpreted here: it must agree
+    # with _mask on every length and offset (word loop and byte tail).
+    wordmask = pytest.importorskip("aiohttp_websocket._wordmask")
+    start, end = min(head, len(data)), max(min(head, len(data)), len(data) - tail)
+    assert wordmask.mask_range(key, data, start, end) == pure_mask(key, data[start:end])
+    assert pure_mask_range(key, data, start, end) == pure_mask(key, data[start:end])
+    assert wordmask.websocket_mask(key, bytearray(data)) == pure_mask(key, data)
+    assert wordmask.websocket_mask(key, memoryview(data)) == pure_mask(key, data)
+
+
+def test_masks_reject_a_key_that_is_not_4_bytes() -> None:
+    wordmask = pytest.importorskip("aiohttp_websocket._wordmask")
+    for mask in (pure_mask, wordmask.websocket_mask, _speedups.websocket_mask):
+        with pytest.raises(ValueError, match="4 bytes, got 3"):
+            mask(b"abc", b"data")
 
 
 @settings(max_examples=30, deadline=None)

@@ -1,9 +1,11 @@
 # Strategy: the one place that chooses between the pure-Python hot modules
 # and their compiled twins. A wheel built with the mypyc build hook (see
-# hatch_build.py; off by default) also holds ``_mask_c``, ``_frames_c`` and
-# ``_parser_c``: the same typed source compiled by mypyc. They are used
-# unless AIOHTTP_NO_EXTENSIONS is set to a non-empty value (aiohttp 3.x's
-# switch), and the pure modules are the fallback when they are absent.
+# hatch_build.py; off by default) also holds ``_wordmask_c``, ``_frames_c``
+# and ``_parser_c``: the same typed source compiled by mypyc (``_wordmask``
+# is the compiled build's ``_mask``: same API, a loop that pays off only
+# compiled). They are used unless AIOHTTP_NO_EXTENSIONS is set to a
+# non-empty value (aiohttp 3.x's switch); the pure modules are the fallback
+# when they are absent or cannot be loaded (e.g. librt is missing).
 # Type checkers always see the pure modules, which are the source of truth.
 from __future__ import annotations
 
@@ -22,8 +24,8 @@ if TYPE_CHECKING or NO_EXTENSIONS:
     _compiled = False
 else:
     try:
-        from ._mask_c import websocket_mask as websocket_mask
         from ._parser_c import WebSocketParser as WebSocketParser
+        from ._wordmask_c import websocket_mask as websocket_mask
 
         _compiled = True
     except ImportError:
