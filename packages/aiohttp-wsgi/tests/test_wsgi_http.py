@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import json
 import os
@@ -363,3 +364,32 @@ def test_pipelined_flood_is_flow_controlled(env_server: ServerThread) -> None:
     sock.close()
     assert data.count(b"HTTP/1.1 200 OK\r\n") == n
     assert data.index(b'"PATH_INFO": "/f0"') < data.index(b'"PATH_INFO": "/f%d"' % (n - 1))
+
+
+def _dated_app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    headers = [("Content-Type", "text/plain"), ("X-Padded", "  v  ")]
+    if environ["PATH_INFO"] == "/own-date":
+        headers.append(("date", "Mon, 01 Jan 2024 00:00:00 GMT"))
+    start_response("200 OK", headers)
+    return [b"ok"]
+
+
+def test_date_and_server_headers() -> None:
+    with ServerThread(_dated_app) as srv:
+        conn = srv.connect()
+        try:
+            for path in ("/", "/own-date"):
+                conn.request("GET", path)
+                resp = conn.getresponse()
+                assert resp.read() == b"ok"
+                dates = resp.headers.get_all("Date")
+                assert dates is not None and len(dates) == 1
+                if path == "/own-date":
+                    assert dates == ["Mon, 01 Jan 2024 00:00:00 GMT"]
+                else:
+                    assert email.utils.parsedate_to_datetime(dates[0]).tzname() == "UTC"
+                assert resp.headers["X-Padded"] == "v"
+                assert resp.headers["Server"]
+        finally:
+            conn.close()
+    assert srv.errors == []

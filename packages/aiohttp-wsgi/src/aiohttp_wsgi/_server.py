@@ -260,6 +260,14 @@ class ServerHttpProtocol(StreamProtocol):
             self._start_slow_timer()
         if self._keep_alive_on:
             _set_tcp_keepalive(transport)
+        if self.writer is not None:
+            # Responses leave in as few writes as the server can make; with
+            # Nagle's algorithm the last partial segment of a large one would
+            # wait for the peer's (possibly delayed) ACK.
+            try:
+                self.writer.set_tcp_nodelay(True)
+            except OSError:  # the peer is already gone
+                pass
 
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)

@@ -17,6 +17,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
+from email.utils import formatdate
 from typing import IO, TYPE_CHECKING, ClassVar, Final, Literal
 
 from aiohttp_errors import ClientDisconnectedError
@@ -47,6 +48,25 @@ DEFAULT_SEND_TIMEOUT: Final = 60.0
 #: Bytes a worker thread may hand to the loop before it waits for them to be
 #: written: bounds the memory a fast application can queue for a slow client.
 DEFAULT_SYNC_BYTES: Final = 2**18
+
+
+class _DateCache:
+    """The ``Date`` header value (RFC 9110 §6.6.1, one-second resolution), made
+    once a second instead of once a response."""
+
+    second = -1
+    value = ""
+
+    def __call__(self) -> str:
+        now = int(time.time())
+        if now != self.second:
+            # Benign race between loops in threads: both write the same value.
+            self.value = formatdate(now, usegmt=True)
+            self.second = now
+        return self.value
+
+
+_http_date: Final = _DateCache()
 
 
 class _Coalescer(asyncio.WriteTransport):
@@ -149,11 +169,21 @@ class WsgiResponse:
             close=message.should_close or state.close,
             reason=state.reason or None,
         )
-        have_length = False
+        have_length = have_date = False
+        headers = resp.headers
         for name, value in state.headers:
-            if name.lower() == "content-length":
+            lname = name.lower()
+            if lname == "content-length":
                 have_length = True
-            resp.add_header(name, value)
+                resp.add_header(name, value)  # checks the number, sets resp.length
+                continue
+            if lname == "date":
+                have_date = True
+            # StartResponseState checked name and value more strictly than
+            # add_header() would, and dropped the hop-by-hop fields it handles.
+            headers.add(name, value.strip())
+        if not have_date:
+            headers[hdrs.DATE] = _http_date()
         # RFC 9110 §8.6: "A server MUST NOT send a Content-Length header field
         # in any response with a status code of 1xx (Informational) or 204".
         no_body = state.status_code < 200 or state.status_code in (204, 304)
@@ -263,9 +293,10 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
     :param executor: where the application runs: ``None`` (default) is the
         event loop's default thread pool (``loop.set_default_executor()``
         changes it); pass an executor to size it yourself (a
-        :class:`WorkerPool` hands requests over with the least overhead); ``False`` runs the application on the event loop itself
-        (2016 behaviour; only for applications that never block; the body is
-        then read up front).
+        :class:`WorkerPool` hands requests over with the least overhead);
+        ``False`` runs the application on the event loop itself (2016
+        behaviour; only for applications that never block; the body is then
+        read up front).
     :param multiprocess: the value of ``wsgi.multiprocess``.
     :param script_name: ``SCRIPT_NAME`` of the application (default: the
         ``SCRIPT_NAME`` environment variable, as in 2016).
