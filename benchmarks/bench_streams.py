@@ -4,7 +4,11 @@ Usage: python benchmarks/bench_streams.py [--lines N] [--chunk BYTES]
 
 Both readers get the same bytes (N short lines cut into chunks that ignore line
 boundaries, like TCP segments), fed by a producer task while one consumer task
-calls readline() until EOF. Prints the time of each and the ratio.
+calls readline() until EOF. Prints the time of each and the ratio. Where the
+compiled (mypyc) twin is installed, ``aiohttp_streams.StreamReader`` is that
+twin and the pure-Python reader is timed as well; AIOHTTP_NO_EXTENSIONS=1
+forces pure Python. The full suite (benchmarks/run_all.py --only W6) is the
+reference; this is the quick look.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 import aiohttp_streams
+from aiohttp_streams import _speedups
+from aiohttp_streams._reader import StreamReader as PureStreamReader
 
 
 class _LineReader(Protocol):
@@ -59,16 +65,23 @@ def main() -> None:
     args = parser.parse_args()
     chunks = make_chunks(args.lines, args.chunk)
 
-    async def both() -> tuple[float, float]:
-        ours = await run(aiohttp_streams.StreamReader, chunks, args.lines)
-        theirs = await run(asyncio.StreamReader, chunks, args.lines)
-        return ours, theirs
+    readers: dict[str, Callable[[], _LineReader]] = {
+        "aiohttp_streams (mypyc)" if _speedups.COMPILED else "aiohttp_streams": (
+            aiohttp_streams.StreamReader
+        ),
+    }
+    if _speedups.COMPILED:
+        readers["aiohttp_streams (pure)"] = PureStreamReader
+    readers["asyncio"] = asyncio.StreamReader
 
-    ours, theirs = asyncio.run(both())
+    async def each() -> dict[str, float]:
+        return {name: await run(make, chunks, args.lines) for name, make in readers.items()}
+
+    times = asyncio.run(each())
     print(f"{args.lines} lines, {sum(map(len, chunks))} bytes in {args.chunk}-byte chunks")
-    print(f"aiohttp_streams.StreamReader.readline: {ours:.3f} s")
-    print(f"asyncio.StreamReader.readline:         {theirs:.3f} s")
-    print(f"ratio asyncio/ours: {theirs / ours:.2f}x (above 1: ours is faster)")
+    theirs = times["asyncio"]
+    for name, elapsed in times.items():
+        print(f"{name + ' readline():':34} {elapsed:.3f} s  asyncio/this {theirs / elapsed:.2f}x")
 
 
 if __name__ == "__main__":
