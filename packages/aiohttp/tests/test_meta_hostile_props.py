@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 from http.cookies import CookieError, SimpleCookie
 
+import pytest
 from hypothesis import given, settings, strategies as st
 from yarl import URL
 
@@ -148,3 +149,20 @@ def test_cookies_in_all_at_and_past_the_limit() -> None:
     domains = {m["domain"] for m in jar}
     assert len(jar) == MAX_COOKIES
     assert "h0.com" not in domains and "newest.com" in domains
+
+
+def test_jar_limits_are_keyword_arguments() -> None:
+    jar = CookieJar(max_cookie_size=10, max_cookies_per_domain=2, max_cookies=3)
+    jar.update_cookies({"a": "x" * 9, "b": "x" * 10}, URL("http://h.com/"))  # 10 ok, 11 not
+    assert [m.key for m in jar] == ["a"]
+    jar.update_cookies({"c": "1", "d": "2"}, URL("http://h.com/"))
+    assert sorted(m.key for m in jar) == ["c", "d"]  # per domain: the oldest went
+    jar.update_cookies({"e": "1"}, URL("http://i.com/"))
+    jar.update_cookies({"f": "1"}, URL("http://j.com/"))
+    assert sorted(m.key for m in jar) == ["d", "e", "f"]  # in all: the oldest went
+    with pytest.raises(ValueError, match="max_cookie_size"):
+        CookieJar(max_cookie_size=0)
+    with pytest.raises(ValueError, match="max_cookies_per_domain"):
+        CookieJar(max_cookies_per_domain=0)
+    with pytest.raises(ValueError, match="max_cookies must"):
+        CookieJar(max_cookies=0)

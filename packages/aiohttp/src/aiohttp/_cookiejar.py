@@ -31,9 +31,10 @@ CookiesType = (
 # RFC 6265 section 6.1 asks user agents to hold at least 4096 bytes per
 # cookie, 50 cookies per domain and 3000 in all; we hold exactly that much
 # and evict the oldest beyond it, so a hostile server cannot grow the jar.
-MAX_COOKIE_SIZE = 4096
-MAX_COOKIES_PER_DOMAIN = 50
-MAX_COOKIES = 3000
+# The defaults of CookieJar's keyword arguments of the same names.
+MAX_COOKIE_SIZE: Final = 4096
+MAX_COOKIES_PER_DOMAIN: Final = 50
+MAX_COOKIES: Final = 3000
 
 _Key = tuple[str, str, str]  # (domain, path, name)
 _NO_URL: Final = URL()
@@ -115,10 +116,33 @@ class CookieJar:
     :param unsafe: accept and send cookies for hosts that are IP addresses
         (refused by default, as browsers refuse domain cookies there).
     :param loop: accepted for compatibility with 2016 code; unused.
+    :param max_cookie_size: a cookie whose name and value together are longer
+        is ignored (bytes of text; RFC 6265 section 6.1's minimum by default).
+    :param max_cookies_per_domain: beyond this many cookies for one domain the
+        oldest are evicted.
+    :param max_cookies: beyond this many cookies in all the oldest are evicted.
     """
 
-    def __init__(self, *, unsafe: bool = False, loop: object = None) -> None:
+    def __init__(
+        self,
+        *,
+        unsafe: bool = False,
+        loop: object = None,
+        max_cookie_size: int = MAX_COOKIE_SIZE,
+        max_cookies_per_domain: int = MAX_COOKIES_PER_DOMAIN,
+        max_cookies: int = MAX_COOKIES,
+    ) -> None:
+        for name, value in (
+            ("max_cookie_size", max_cookie_size),
+            ("max_cookies_per_domain", max_cookies_per_domain),
+            ("max_cookies", max_cookies),
+        ):
+            if value < 1:
+                raise ValueError(f"{name} must be at least 1, got {value!r}")
         self._unsafe = unsafe
+        self._max_cookie_size = max_cookie_size
+        self._max_cookies_per_domain = max_cookies_per_domain
+        self._max_cookies = max_cookies
         self._cookies: dict[_Key, Morsel[str]] = {}
         self._host_only: set[_Key] = set()
         self._expires: dict[_Key, float] = {}
@@ -161,7 +185,7 @@ class CookieJar:
         self._expire()
 
     def _store(self, src: Morsel[str], url: URL, host: str) -> None:
-        if len(src.key) + len(src.value) > MAX_COOKIE_SIZE:
+        if len(src.key) + len(src.value) > self._max_cookie_size:
             return
         morsel = _new_morsel(src.key, src.value)
         for attr in ("path", "domain", "max-age", "expires", "secure", "httponly", "samesite"):
@@ -215,9 +239,9 @@ class CookieJar:
 
     def _evict(self, domain: str) -> None:
         same_domain = [k for k in self._cookies if k[0] == domain]
-        for key in same_domain[: max(0, len(same_domain) - MAX_COOKIES_PER_DOMAIN)]:
+        for key in same_domain[: max(0, len(same_domain) - self._max_cookies_per_domain)]:
             self._discard(key)
-        overflow = len(self._cookies) - MAX_COOKIES
+        overflow = len(self._cookies) - self._max_cookies
         for key in list(self._cookies)[: max(0, overflow)]:
             self._discard(key)
 
