@@ -217,11 +217,6 @@ def test_any_bytes_give_messages_or_documented_error(data: bytes, cuts: list[int
     assert _pipeline(data, []) == _pipeline(data, cuts)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fuzz finding: a too-long line whose bare LF lies past the limit is "
-    "BadStatusLine/InvalidHeader when it arrives whole, LineTooLong in pieces",
-)
 @pytest.mark.parametrize(
     "data",
     [b"A" * 300 + b"\n", b"GET / HTTP/1.1\r\n" + b"A" * 300 + b"\n"],
@@ -242,11 +237,6 @@ def test_too_long_line_error_class_does_not_depend_on_split(data: bytes) -> None
     assert error([data[i : i + 7] for i in range(0, len(data), 7)]) is LineTooLong
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fuzz finding: a complete over-long field line in an unfinished head "
-    "is LineTooLong in pieces but EofStream when the bytes arrive whole",
-)
 def test_over_long_field_in_unfinished_head_fails_the_same_whole_or_split() -> None:
     data = b"\x00\xff\xff\x00\x00\r\n>" + b"\x00" * 150 + b"\r\n*"
 

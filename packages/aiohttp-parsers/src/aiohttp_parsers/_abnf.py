@@ -51,6 +51,11 @@ INVALID_VALUE_CHAR_RE: Final = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 # RFC 9112 §5: field-line = field-name ":" OWS field-value OWS; a section is
 # *( field-line CRLF ).  No whitespace between name and colon, no obs-fold.
 FIELD_SECTION_RE: Final = re.compile(rb"(?:" + _TCHAR + rb"+:" + _FIELD_CHAR + rb"*\r\n)*")
+# One field line with the CRLF before it (see ``parse_fields``): groups are
+# the name and the value after leading OWS (trailing OWS is still in it).
+FIELD_LINE_RE: Final = re.compile(
+    rb"\r\n(" + _TCHAR + rb"+):[ \t]*(" + _FIELD_CHAR + rb"*)(?=\r\n|\Z)"
+)
 
 # RFC 9112 §3: request-line = method SP request-target SP HTTP-version;
 # request-target is made of visible characters (obs-text tolerated, as the

@@ -15,12 +15,10 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from aiohttp_errors import BadHttpMessage, InvalidHeader, LineTooLong, TransferEncodingError
 
 from . import hdrs
-from ._abnf import FIELD_SECTION_RE, INVALID_VALUE_CHAR_RE, TOKEN_RE
+from ._abnf import FIELD_LINE_RE, INVALID_VALUE_CHAR_RE, TOKEN_RE
+from ._messages import RawHeaders
 
-__all__ = ("RawHeaders", "parse_fields", "parse_fields_lax", "body_framing", "should_close")
-
-#: The header lines as received: ``(name, value)`` bytes pairs.
-RawHeaders = tuple[tuple[bytes, bytes], ...]
+__all__ = ("parse_fields", "parse_fields_lax", "body_framing", "should_close")
 
 # What ``body_framing`` returns besides a length.
 CHUNKED: Final = -1
@@ -56,33 +54,50 @@ def _bad_line(line: bytes, lax: bool) -> NoReturn:
     raise InvalidHeader(line, "malformed field line")  # pragma: no cover - regex and walk agree
 
 
-def _check_counts(lines: list[bytes], max_headers: int, max_field_size: int, total: int) -> None:
+def _check_counts(lines: list[bytes], max_headers: int, max_field_size: int) -> None:
     if len(lines) > max_headers:
         raise BadHttpMessage(f"too many header fields: more than {max_headers}")
-    if total > max_field_size:
-        for line in lines:
-            if len(line) > max_field_size:
-                raise LineTooLong(f"header field {line[:100]!r}", max_field_size)
+    for line in lines:
+        if len(line) > max_field_size:
+            raise LineTooLong(f"header field {line[:100]!r}", max_field_size)
+
+
+_EMPTY: Final[CIMultiDictProxy[str]] = CIMultiDictProxy(CIMultiDict())
+_BLANKS: Final = b" \t"
 
 
 def parse_fields(
-    section: bytes, max_headers: int, max_field_size: int
+    data: bytes, start: int, end: int, max_headers: int, max_field_size: int
 ) -> tuple[CIMultiDictProxy[str], RawHeaders]:
-    """Parse a strict header section: field lines each ending with CRLF."""
-    if not section:
+    """Parse a strict header section: ``data[start:end]`` is CRLF field-line ...
+
+    that is, each field line comes after (not before) its CRLF: the slice
+    runs from the CRLF that ends the start line to the end of the last field
+    line, so a head needs no copying.
+    """
+    if start == end:
         return _EMPTY, ()
-    if FIELD_SECTION_RE.fullmatch(section) is None:
-        for line in section[:-2].split(b"\r\n"):
-            if FIELD_SECTION_RE.fullmatch(line + b"\r\n") is None:
+    # One findall both splits and validates: every match starts at a CRLF
+    # and ends where the next CRLF (or the section) begins, so the matches
+    # cover the section exactly when each CRLF starts a valid line.
+    raw = FIELD_LINE_RE.findall(data, start, end)
+    count = data.count(b"\r\n", start, end)
+    if len(raw) != count:
+        for line in data[start + 2 : end].split(b"\r\n"):
+            if FIELD_LINE_RE.fullmatch(b"\r\n" + line) is None:
                 _bad_line(line, False)
-    count = section.count(b"\r\n")
-    if count > max_headers or len(section) > max_field_size:
-        _check_counts(section[:-2].split(b"\r\n"), max_headers, max_field_size, len(section))
-    # The section is valid: names are tokens, values hold no CR/LF/NUL.
-    lines = section[:-2].split(b"\r\n")
-    raw = tuple([(n, v.strip(b" \t")) for n, _, v in [line.partition(b":") for line in lines]])
+    if count > max_headers or end - start > max_field_size:
+        _check_counts(data[start + 2 : end].split(b"\r\n"), max_headers, max_field_size)
+    # RFC 9112 §5: field-line = field-name ":" OWS field-value OWS; the
+    # regex keeps trailing whitespace in the value, which is rare.
+    if (
+        data.find(b" \r\n", start, end) >= 0
+        or data.find(b"\t\r\n", start, end) >= 0
+        or data[end - 1] in _BLANKS
+    ):
+        raw = [(name, value.rstrip(b" \t")) for name, value in raw]
     pairs = [(n.decode("ascii"), v.decode("utf-8", "surrogateescape")) for n, v in raw]
-    return CIMultiDictProxy(CIMultiDict(pairs)), raw
+    return CIMultiDictProxy(CIMultiDict(pairs)), tuple(raw)
 
 
 def parse_fields_lax(
@@ -101,7 +116,7 @@ def parse_fields_lax(
             folded[-1] = folded[-1] + b" " + line.strip(b" \t")
         else:
             folded.append(line)
-    _check_counts(folded, max_headers, max_field_size, max_field_size + 1)
+    _check_counts(folded, max_headers, max_field_size)
     raw = []
     pairs = []
     for line in folded:
@@ -113,9 +128,6 @@ def parse_fields_lax(
         raw.append((name, value))
         pairs.append((name.decode("ascii"), value.decode("utf-8", "surrogateescape")))
     return CIMultiDictProxy(CIMultiDict(pairs)), tuple(raw)
-
-
-_EMPTY: Final[CIMultiDictProxy[str]] = CIMultiDictProxy(CIMultiDict())
 
 
 def _quote_values(values: list[str]) -> bytes:

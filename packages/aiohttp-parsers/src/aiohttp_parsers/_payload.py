@@ -2,38 +2,32 @@
 # protocol.  The framing is decided by ``body_framing``, the same function
 # the head parsers validated the message with.  Content-Length and
 # until-EOF bodies stream through ``buf.readsome`` (which hands pieces over
-# without copying when the buffer is empty).  Chunked bodies are read chunk
-# by chunk with the CRLF after each chunk checked exactly, the h11 smuggling
-# lesson (GHSA-vqfr-h8mv-ghfj).  Content-Encoding is undone by a wrapper
-# around the output that decompresses in bounded pieces, with a total cap.
+# without copying when the buffer is empty: no byte is looked at, so there
+# is nothing to compile).  Chunked bodies go through the sans-I/O
+# ``ChunkedDecoder`` (compiled by mypyc when available, see ``_speedups``),
+# fed each piece of input as it arrives.  Content-Encoding is undone by a
+# wrapper around the output that decompresses in bounded pieces, with a
+# total cap.
 from __future__ import annotations
 
 import zlib
 from typing import Final
 
-from aiohttp_errors import (
-    BadHttpMessage,
-    ContentEncodingError,
-    InvalidHeader,
-    LineLimitExceededParserError,
-    LineTooLong,
-    TransferEncodingError,
-)
+from aiohttp_errors import ContentEncodingError, InvalidHeader
 from aiohttp_streams import EofStream
 
 from . import hdrs
 from ._abnf import (
-    CHUNK_LINE_RE,
     DECOMPRESS_PIECE,
     DEFAULT_MAX_DECOMPRESSED_SIZE,
     DEFAULT_MAX_FIELD_SIZE,
     DEFAULT_MAX_HEADERS,
     DEFAULT_MAX_LINE_SIZE,
-    FIELD_SECTION_RE,
 )
 from ._buffer import ParserBuffer, ParserGenerator, ParserOutput
-from ._fields import CHUNKED, UNTIL_EOF, body_framing, parse_fields
-from ._http_parser import HttpVersion11, RawRequestMessage, RawResponseMessage
+from ._fields import CHUNKED, UNTIL_EOF
+from ._messages import HttpVersion11, RawRequestMessage, RawResponseMessage
+from ._speedups import ChunkedDecoder, body_framing
 
 __all__ = ("HttpPayloadParser", "DeflateBuffer")
 
@@ -232,54 +226,20 @@ class HttpPayloadParser:
             pass
 
     def _parse_chunked(self, out: ParserOutput[bytes], buf: ParserBuffer) -> ParserGenerator:
-        limit = self.max_line_size + 2
+        decoder = ChunkedDecoder(self.max_line_size, self.max_headers, self.max_field_size)
+        buf._check()
         data = buf._data
-        while True:
-            try:
-                # Up to LF, so a bare-LF line is refused at once, not waited on.
-                line = yield from buf.readuntil(b"\n", limit)
-            except LineLimitExceededParserError:
-                raise LineTooLong("chunk-size line", self.max_line_size) from None
-            match = CHUNK_LINE_RE.fullmatch(line)
-            if match is None:
-                raise TransferEncodingError(f"invalid chunk-size line {line[:100]!r}")
-            size = int(match.group(1), 16)
-            if size == 0:
-                break
-            # Fast path: the chunk and its CRLF are buffered already.
-            if len(data) >= size + 2 and data[size : size + 2] == b"\r\n":
-                chunk = bytes(data[:size])
-                del data[: size + 2]
-                out.feed_data(chunk, size)
-                continue
-            while size:
-                chunk = yield from buf.readsome(size)
-                out.feed_data(chunk, len(chunk))
-                size -= len(chunk)
-            # RFC 9112 §7.1: chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
-            end = yield from buf.read(2)
-            if end != b"\r\n":
-                raise TransferEncodingError(f"chunk data not followed by CRLF: {end!r}")
-        yield from self._parse_trailers(buf)
-
-    def _parse_trailers(self, buf: ParserBuffer) -> ParserGenerator:
-        """Read and check the trailer section (RFC 9112 §7.1.2); drop it, as 2016 did."""
-        limit = self.max_field_size + 2
-        count = 0
-        while True:
-            try:
-                line = yield from buf.readuntil(b"\n", limit)
-            except LineLimitExceededParserError:
-                raise LineTooLong("trailer field", self.max_field_size) from None
-            if line == b"\r\n":
-                return
-            if not line.endswith(b"\r\n"):
-                raise TransferEncodingError(f"bare LF in trailer section: {line[:100]!r}")
-            count += 1
-            if count > self.max_headers:
-                raise BadHttpMessage(f"too many trailer fields: more than {self.max_headers}")
-            if FIELD_SECTION_RE.fullmatch(line) is None:
-                parse_fields(line, 1, self.max_field_size)  # raises, naming the problem
-                raise TransferEncodingError(
-                    f"invalid trailer line {line[:100]!r}"
-                )  # pragma: no cover
+        if data:
+            del data[: decoder.decode(data, 0, out)]
+        while not decoder.done:
+            piece = yield
+            if data or buf._limit is not None:
+                buf.feed_data(piece)
+                del data[: decoder.decode(data, 0, out)]
+            else:
+                # The common case: decode the piece as it came, no copy into
+                # the buffer; only an unfinished line is kept there.
+                buf._check()
+                pos = decoder.decode(piece, 0, out)
+                if pos < len(piece):
+                    buf.feed_data(piece[pos:])

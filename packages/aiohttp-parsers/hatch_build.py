@@ -1,0 +1,62 @@
+"""Hatch build hook: the optional mypyc twin of the hot modules.
+
+Off by default, so ``pip install`` / ``hatch build`` give the pure wheel.
+``HATCH_BUILD_HOOK_ENABLE_CUSTOM=1 hatch build -t wheel`` (or ``uv build``,
+``pip wheel``) turns it on: every module named in the hook's ``compiled``
+list is copied next to itself as ``<name>_c.py`` (imports between listed
+modules rewritten to the twins), the copies are compiled by mypyc in a
+scratch directory, and the extension modules are added to a
+platform-tagged wheel. The pure modules stay in the wheel, untouched: the
+package's ``_speedups`` module picks the twins unless AIOHTTP_NO_EXTENSIONS
+is set. Needs a C compiler.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+
+class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        if self.target_name != "wheel" or version == "editable":
+            return
+        modules: list[str] = list(self.config.get("compiled", []))
+        package: str = self.config["package"]
+        source = Path(self.root) / "src" / package
+        self._scratch = Path(tempfile.mkdtemp(prefix="mypyc-"))
+        work = self._scratch / package
+        shutil.copytree(source, work, ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+        twins = []
+        for name in modules:
+            text = (source / f"{name}.py").read_text(encoding="utf-8")
+            for other in modules:
+                text = re.sub(rf"from \.{other} import", f"from .{other}_c import", text)
+            twin = work / f"{name}_c.py"
+            twin.write_text(text, encoding="utf-8")
+            twins.append(str(twin.relative_to(self._scratch)))
+        subprocess.run(
+            [sys.executable, "-m", "mypyc", "--ignore-missing-imports", *twins],
+            cwd=self._scratch,
+            check=True,
+        )
+        force = build_data["force_include"]
+        for ext in work.glob("*_c.*.so"):
+            force[str(ext)] = f"{package}/{ext.name}"
+        # mypyc's shared runtime module for the group sits at the top level.
+        for ext in self._scratch.glob("*__mypyc.*.so"):
+            force[str(ext)] = ext.name
+        build_data["pure_python"] = False
+        build_data["infer_tag"] = True
+
+    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        scratch = getattr(self, "_scratch", None)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
