@@ -48,7 +48,7 @@ class ChunkedDecoder:
         self._left = 0
         self._trailers = 0
 
-    def decode(self, data: bytes | bytearray, pos: int, out: ParserOutput[bytes]) -> int:
+    def decode(self, data: bytes, pos: int, out: ParserOutput[bytes]) -> int:
         """Decode ``data[pos:]``, feeding chunk data to ``out``; return where it stopped.
 
         It stops at the end of ``data``, at the start of a line that is not
@@ -65,17 +65,17 @@ class ChunkedDecoder:
                     return pos
                 if avail < left:
                     self._left = left - avail
-                    out.feed_data(bytes(data[pos:size]), avail)
+                    out.feed_data(data[pos:] if pos else data, avail)
                     return size
                 self._state = _CRLF
-                out.feed_data(bytes(data[pos : pos + left]), left)
+                out.feed_data(data[pos : pos + left], left)
                 pos += left
             elif state == _CRLF:
                 if size - pos < 2:
                     return pos
                 # RFC 9112 §7.1: chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF
                 if data[pos] != _CR or data[pos + 1] != _LF:
-                    end = bytes(data[pos : pos + 2])
+                    end = data[pos : pos + 2]
                     raise TransferEncodingError(f"chunk data not followed by CRLF: {end!r}")
                 pos += 2
                 self._state = _SIZE
@@ -87,7 +87,7 @@ class ChunkedDecoder:
                     if size - pos >= limit:
                         raise LineTooLong("chunk-size line", self.max_line_size)
                     return pos
-                chunk_size = _chunk_size(bytes(data[pos : nl + 1]))
+                chunk_size = _chunk_size(data, pos, nl)
                 pos = nl + 1
                 if chunk_size:
                     self._left = chunk_size
@@ -101,7 +101,7 @@ class ChunkedDecoder:
                     if size - pos >= limit:
                         raise LineTooLong("trailer field", self.max_field_size)
                     return pos
-                line = bytes(data[pos : nl + 1])
+                line = data[pos : nl + 1]
                 pos = nl + 1
                 if line == b"\r\n":
                     self._state = _DONE
@@ -123,13 +123,14 @@ class ChunkedDecoder:
             raise TransferEncodingError(f"invalid trailer line {line[:100]!r}")  # pragma: no cover
 
 
-def _chunk_size(line: bytes) -> int:
-    """The size on a chunk-size line (LF included)."""
-    digits = line[:-2]
+def _chunk_size(data: bytes, start: int, nl: int) -> int:
+    """The size on the chunk-size line ``data[start:nl]`` (``nl``: its LF)."""
+    digits = data[start : nl - 1]
     # Fast path: 1*16HEXDIG CRLF, no extensions.  int() alone would also
     # take signs, blanks and underscores, hence the check first.
-    if 0 < len(digits) <= 16 and line[-2] == _CR and not digits.translate(None, _HEXDIGITS):
+    if 0 < len(digits) <= 16 and data[nl - 1] == _CR and not digits.translate(None, _HEXDIGITS):
         return int(digits, 16)
+    line = data[start : nl + 1]
     match = CHUNK_LINE_RE.fullmatch(line)
     if match is None:
         raise TransferEncodingError(f"invalid chunk-size line {line[:100]!r}")

@@ -229,17 +229,36 @@ class HttpPayloadParser:
         decoder = ChunkedDecoder(self.max_line_size, self.max_headers, self.max_field_size)
         buf._check()
         data = buf._data
-        if data:
-            del data[: decoder.decode(data, 0, out)]
+        _decode_buffered(decoder, data, out)
         while not decoder.done:
             piece = yield
-            if data or buf._limit is not None:
+            if data:  # an unfinished line waits in the buffer
                 buf.feed_data(piece)
-                del data[: decoder.decode(data, 0, out)]
-            else:
-                # The common case: decode the piece as it came, no copy into
-                # the buffer; only an unfinished line is kept there.
-                buf._check()
-                pos = decoder.decode(piece, 0, out)
-                if pos < len(piece):
-                    buf.feed_data(piece[pos:])
+                _decode_buffered(decoder, data, out)
+                continue
+            # The common case: decode the piece as it came, no copy into
+            # the buffer; only an unfinished line (or the next message) is
+            # kept there.
+            pos = decoder.decode(piece, 0, out)
+            if pos < len(piece):
+                buf.feed_data(piece[pos:])
+
+
+# How much of the buffer is copied for the decoder at a time: enough for
+# whole chunks, little enough that many small pipelined messages in one
+# buffer are not each copied with all that follows them.
+_WINDOW: Final = 2**14
+
+
+def _decode_buffered(decoder: ChunkedDecoder, data: bytearray, out: ParserOutput[bytes]) -> None:
+    """Decode what ``data`` holds; leave an unfinished line (or the next message) there."""
+    size = _WINDOW
+    while data and not decoder.done:
+        window = bytes(data[:size])
+        pos = decoder.decode(window, 0, out)
+        del data[:pos]
+        if pos < len(window):
+            if len(window) == len(data) + pos:
+                return  # all that is left is an unfinished line
+            if pos == 0:
+                size *= 2  # a line longer than the window (raised limits)
