@@ -409,3 +409,18 @@ def test_parsed_request_round_trip_exact() -> None:
     out: Out[object] = Out()
     assert run(HttpRequestParser()(out, buf), iter([]))
     assert not buf
+
+
+def test_head_encoding_is_utf8_unless_set() -> None:
+    """UTF-8 as in 2016; ``header_encoding`` lets a WSGI server send latin-1 (PEP 3333)."""
+    for encoding, expected in (
+        ("utf-8", b"X-Name: caf\xc3\xa9\r\n"),
+        ("latin-1", b"X-Name: caf\xe9\r\n"),
+    ):
+        out = FakeTransport()
+        resp = Response(out, 200)
+        if encoding != "utf-8":
+            resp.header_encoding = encoding
+        resp.add_header("X-Name", "caf\xe9")
+        resp.send_headers()
+        assert expected in out.out

@@ -199,6 +199,9 @@ def stream_app(environ: WSGIEnvironment, start_response: StartResponse) -> Itera
     if path == "/empty":
         start_response("204 No Content", [])
         return []
+    if path == "/latin1":
+        start_response("200 OK", [("Content-Type", "text/plain"), ("X-Name", "caf\xe9")])
+        return [b"ok"]
     start_response("404 Not Found", [("Content-Type", "text/plain")])
     return [b"nope"]
 
@@ -231,6 +234,17 @@ def test_streamed_response_10mib(stream_server: ServerThread) -> None:
     conn.request("GET", "/head")
     assert conn.getresponse().read() == b"0123456789"
     conn.close()
+
+
+def test_header_strings_are_sent_as_latin1_bytes(stream_server: ServerThread) -> None:
+    # PEP 3333: a header value "café" is the native string of the bytes
+    # b"caf\xe9", so that is what goes on the wire (not UTF-8's b"caf\xc3\xa9").
+    with socket.create_connection(("127.0.0.1", stream_server.port)) as sock:
+        sock.sendall(b"GET /latin1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        head = recv_all(sock).split(b"\r\n\r\n", 1)[0]
+    assert b"\r\nX-Name: caf\xe9" in head
+    status, headers, body = request(stream_server, "GET", "/latin1")
+    assert (status, headers["X-Name"], body) == (200, "caf\xe9", b"ok")
 
 
 def test_write_callable_and_iterable(stream_server: ServerThread) -> None:

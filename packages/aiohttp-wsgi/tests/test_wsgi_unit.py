@@ -162,6 +162,7 @@ def test_start_response_rules() -> None:
     ("status", "headers"),
     [
         ("200", []),  # valid: reason phrase may be empty
+        ("200 \xc7a va", [("X-A", "caf\xe9")]),  # latin-1 text (PEP 3333)
     ],
 )
 def test_start_response_accepts(status: str, headers: list[tuple[str, str]]) -> None:
@@ -176,6 +177,7 @@ def test_start_response_accepts(status: str, headers: list[tuple[str, str]]) -> 
         ("200 OK", [("X-A", "a\r\nSet-Cookie: x")], ValueError),
         ("200 OK", [("Bad Name", "v")], ValueError),
         ("200 OK", [("X-A", "caf\u20ac")], ValueError),
+        ("200 caf\u20ac", [], ValueError),  # not latin-1
         ("200 OK", [("X-A", b"v")], TypeError),
         ("200 OK", [["X-A", "v"]], TypeError),
     ],

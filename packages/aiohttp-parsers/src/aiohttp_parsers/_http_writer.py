@@ -126,6 +126,9 @@ class HttpMessage(abc.ABC):
     .. attribute:: length        the Content-Length added, if any
     .. attribute:: chunked       whether chunked encoding was asked for
     .. attribute:: output_length bytes written so far, head included
+    .. attribute:: header_encoding how the start line and headers are
+       encoded: ``"utf-8"`` as in 2016; a WSGI server sets ``"latin-1"``,
+       since PEP 3333 header strings stand for ISO-8859-1 bytes
     """
 
     #: Headers ``add_header`` ignores (hop-by-hop headers of a proxy).
@@ -135,6 +138,7 @@ class HttpMessage(abc.ABC):
         f"Python/{sys.version_info[0]}.{sys.version_info[1]} aiohttp/{__version__}"
     )
 
+    header_encoding = "utf-8"
     upgrade = False  # Connection: upgrade
     websocket = False  # Upgrade: websocket
     has_chunked_hdr = False  # Transfer-Encoding: chunked was added
@@ -271,7 +275,7 @@ class HttpMessage(abc.ABC):
             self.status_line
             + "".join([k + _sep + v + _end for k, v in self.headers.items()])
             + _end
-        ).encode("utf-8")
+        ).encode(self.header_encoding)
         self.output_length += len(head)
         self.headers_length = len(head)
         self.transport.write(head)

@@ -106,6 +106,10 @@ class StartResponseState:
         m = _STATUS_RE.match(status)
         if m is None:
             raise ValueError(f"invalid status line from application: {_quote(status)}")
+        try:
+            status.encode("latin-1")
+        except UnicodeEncodeError:
+            raise ValueError(f"status is not latin-1 (PEP 3333): {_quote(status)}") from None
 
         checked: list[tuple[str, str]] = []
         close = False

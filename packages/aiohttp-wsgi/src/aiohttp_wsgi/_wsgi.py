@@ -169,6 +169,9 @@ class WsgiResponse:
             close=message.should_close or state.close,
             reason=state.reason or None,
         )
+        # PEP 3333: status and header strings are ISO-8859-1 bytes as text
+        # (start_response already refused anything else).
+        resp.header_encoding = "latin-1"
         have_length = have_date = False
         headers = resp.headers
         for name, value in state.headers:
