@@ -52,9 +52,12 @@ INVALID_VALUE_CHAR_RE: Final = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 # *( field-line CRLF ).  No whitespace between name and colon, no obs-fold.
 FIELD_SECTION_RE: Final = re.compile(rb"(?:" + _TCHAR + rb"+:" + _FIELD_CHAR + rb"*\r\n)*")
 # One field line with the CRLF before it (see ``parse_fields``): groups are
-# the name and the value after leading OWS (trailing OWS is still in it).
+# the name and the value without its leading and trailing OWS (the value
+# ends at its last field-vchar; the greedy run backtracks to it).
+_FIELD_VCHAR: Final = rb"[\x21-\x7e\x80-\xff]"
 FIELD_LINE_RE: Final = re.compile(
-    rb"\r\n(" + _TCHAR + rb"+):[ \t]*(" + _FIELD_CHAR + rb"*)(?=\r\n|\Z)"
+    rb"\r\n(" + _TCHAR + rb"+):[ \t]*((?:" + _FIELD_CHAR + rb"*" + _FIELD_VCHAR + rb")?)"
+    rb"[ \t]*(?=\r\n|\Z)"
 )
 
 # RFC 9112 §3: request-line = method SP request-target SP HTTP-version;

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final, NoReturn
 
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy, istr
 
 from aiohttp_errors import BadHttpMessage, InvalidHeader, LineTooLong, TransferEncodingError
 
@@ -63,7 +63,12 @@ def _check_counts(lines: list[bytes], max_headers: int, max_field_size: int) -> 
 
 
 _EMPTY: Final[CIMultiDictProxy[str]] = CIMultiDictProxy(CIMultiDict())
-_BLANKS: Final = b" \t"
+# The header names of ``hdrs`` as they are usually spelled, decoded once:
+# looking a name up costs less than decoding it, and an ``istr`` key saves
+# the multidict from folding its case again.
+_KNOWN_NAMES: Final[dict[bytes, str]] = {
+    str(name).encode("ascii"): name for name in vars(hdrs).values() if isinstance(name, istr)
+}
 
 
 def parse_fields(
@@ -78,25 +83,20 @@ def parse_fields(
     if start == end:
         return _EMPTY, ()
     # One findall both splits and validates: every match starts at a CRLF
-    # and ends where the next CRLF (or the section) begins, so the matches
-    # cover the section exactly when each CRLF starts a valid line.
+    # and ends where the next CRLF (or the section) begins, so there are as
+    # many matches as LFs exactly when each LF starts a valid line.
     raw = FIELD_LINE_RE.findall(data, start, end)
-    count = data.count(b"\r\n", start, end)
+    count = data.count(b"\n", start, end)
     if len(raw) != count:
         for line in data[start + 2 : end].split(b"\r\n"):
             if FIELD_LINE_RE.fullmatch(b"\r\n" + line) is None:
                 _bad_line(line, False)
     if count > max_headers or end - start > max_field_size:
         _check_counts(data[start + 2 : end].split(b"\r\n"), max_headers, max_field_size)
-    # RFC 9112 §5: field-line = field-name ":" OWS field-value OWS; the
-    # regex keeps trailing whitespace in the value, which is rare.
-    if (
-        data.find(b" \r\n", start, end) >= 0
-        or data.find(b"\t\r\n", start, end) >= 0
-        or data[end - 1] in _BLANKS
-    ):
-        raw = [(name, value.rstrip(b" \t")) for name, value in raw]
-    pairs = [(n.decode("ascii"), v.decode("utf-8", "surrogateescape")) for n, v in raw]
+    known = _KNOWN_NAMES
+    pairs = [
+        (known.get(n) or n.decode("ascii"), v.decode("utf-8", "surrogateescape")) for n, v in raw
+    ]
     return CIMultiDictProxy(CIMultiDict(pairs)), tuple(raw)
 
 
@@ -203,6 +203,12 @@ def should_close(headers: CIMultiDictProxy[str], http10: bool) -> bool:
     """Whether the connection closes after this message (RFC 9112 §9.3)."""
     conn = headers.getall(hdrs.CONNECTION, None)
     if conn is not None:
+        if len(conn) == 1:  # the usual single token, without the set
+            token = conn[0].strip().lower()
+            if token == "close":
+                return True
+            if token == "keep-alive":
+                return False
         tokens = {t.strip().lower() for value in conn for t in value.split(",")}
         if "close" in tokens:
             return True

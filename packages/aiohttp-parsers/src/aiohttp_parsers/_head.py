@@ -117,7 +117,7 @@ class HeadScanner:
         raise LineTooLong(f"header field {line!r}", self.max_field_size)
 
 
-def _version(major: bytes, minor: bytes, line: bytes) -> HttpVersion:
+def _version(major: bytes, minor: bytes, line: bytes, eol: int) -> HttpVersion:
     if major == b"1":
         if minor == b"1":
             return _HTTP11
@@ -126,7 +126,7 @@ def _version(major: bytes, minor: bytes, line: bytes) -> HttpVersion:
         return HttpVersion(1, int(minor))
     # RFC 9112 §2.3: this grammar is HTTP/1.x only; a 2.0 or 0.9 line here
     # is not a message we can frame.
-    raise BadStatusLine(line, "unsupported HTTP version")
+    raise BadStatusLine(line[:eol], "unsupported HTTP version")
 
 
 def _compression(headers: CIMultiDictProxy[str]) -> str | None:
@@ -154,17 +154,18 @@ def _parse_request(
     head: bytes, max_line_size: int, max_headers: int, max_field_size: int
 ) -> RawRequestMessage:
     eol = head.find(b"\r\n")
-    line = head[:eol]
     if eol > max_line_size:
         raise LineTooLong("request line", max_line_size)
-    match = REQUEST_LINE_RE.fullmatch(line)
+    match = REQUEST_LINE_RE.fullmatch(head, 0, eol)
     if match is None:
+        line = head[:eol]
         raise BadStatusLine(line, _diagnose_request_line(line))
     bmethod, btarget, major, minor = match.groups()
-    version = _version(major, minor, line)
+    version = _version(major, minor, head, eol)
     method = bmethod.decode("ascii")
     path = btarget.decode("utf-8", "surrogateescape")
-    _check_target(method, path, line)
+    if path[:1] != "/" or method == hdrs.METH_CONNECT:
+        _check_target(method, path, head[:eol])
     headers, raw_headers = parse_fields(head, eol, len(head) - 4, max_headers, max_field_size)
     http10 = version < _HTTP11
     hosts = headers.getall(hdrs.HOST, ())
@@ -251,7 +252,7 @@ def _status_line(match: re.Match[bytes] | None, line: bytes) -> tuple[HttpVersio
     if match is None:
         raise BadStatusLine(line, "a status line is HTTP-version SP 3DIGIT SP reason")
     major, minor, bcode, breason = match.groups()
-    version = _version(major, minor, line)
+    version = _version(major, minor, line, len(line))
     reason = breason.decode("utf-8", "surrogateescape").strip() if breason else ""
     return version, int(bcode), reason
 
