@@ -21,9 +21,19 @@ payloads = st.lists(st.sampled_from([b"a", b"b", b"\n", b"xyz", b"\r\n"]), max_s
 )
 
 
+# Longer lines and chunks, so that runs of lines cross the stretches that
+# readline() splits ahead (256 bytes at first, doubling) and the chunk ends.
+long_payloads = st.lists(
+    st.sampled_from([b"a", b"\n", b"\n" * 7, b"xyz" * 40, b"b" * 300, b"c\r\n" * 20]),
+    max_size=80,
+).map(b"".join)
+
+
 @st.composite
-def chunked(draw: st.DrawFn) -> tuple[bytes, list[bytes]]:
-    data = draw(payloads)
+def chunked(
+    draw: st.DrawFn, data_strategy: st.SearchStrategy[bytes] = payloads
+) -> tuple[bytes, list[bytes]]:
+    data = draw(data_strategy)
     cuts = sorted(draw(st.lists(st.integers(0, len(data)), max_size=12)))
     bounds = [0, *cuts, len(data)]
     return data, [data[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
@@ -60,7 +70,7 @@ def run_fed(
 
 
 @SETTINGS
-@given(chunked())
+@given(st.one_of(chunked(), chunked(long_payloads)))
 def test_readline_gives_the_lines_whatever_the_chunking(case: tuple[bytes, list[bytes]]) -> None:
     data, chunks = case
 
@@ -71,10 +81,16 @@ def test_readline_gives_the_lines_whatever_the_chunking(case: tuple[bytes, list[
 
 
 @SETTINGS
-@given(chunked(), st.integers(1, 12))
+@given(
+    st.one_of(
+        st.tuples(chunked(), st.integers(1, 12)),
+        st.tuples(chunked(long_payloads), st.integers(1, 400)),
+    )
+)
 def test_readline_limit_outcome_does_not_depend_on_chunking(
-    case: tuple[bytes, list[bytes]], limit: int
+    case_limit: tuple[tuple[bytes, list[bytes]], int],
 ) -> None:
+    case, limit = case_limit
     data, chunks = case
     expected: list[bytes | None] = []
     for line in lines_of(data):
@@ -133,14 +149,23 @@ ops = st.lists(
     ),
     max_size=20,
 )
+# Runs of lines broken by reads, for the long payloads.
+long_ops = st.lists(
+    st.one_of(
+        st.tuples(st.just("line"), st.just(0)),
+        st.tuples(st.just("exactly"), st.integers(0, 400)),
+        st.tuples(st.just("unread"), st.integers(1, 4)),
+    ),
+    max_size=60,
+)
 
 
 @SETTINGS
-@given(chunked(), ops)
+@given(st.one_of(st.tuples(chunked(), ops), st.tuples(chunked(long_payloads), long_ops)))
 def test_mixed_reads_match_a_cursor_model(
-    case: tuple[bytes, list[bytes]], program: list[tuple[str, int]]
+    case_program: tuple[tuple[bytes, list[bytes]], list[tuple[str, int]]],
 ) -> None:
-    data, chunks = case
+    (data, chunks), program = case_program
 
     def model() -> list[bytes | tuple[str, bytes]]:
         pos = 0

@@ -485,3 +485,28 @@ async def test_readline_long_line_in_tiny_pieces() -> None:
             await asyncio.sleep(0)
     stream.feed_data(b"\n")
     assert await task == body + b"\n"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("piece", [700, 5000, 10**6])
+async def test_runs_of_short_lines_broken_by_other_reads(piece: int) -> None:
+    # readline() splits ahead of a run of lines; every other read must make
+    # it forget what it split, and a new run must not reuse it.
+    data = b"".join(b"line %d\n" % i for i in range(3000))
+    reader = fed(*[data[i : i + piece] for i in range(0, len(data), piece)])
+    pos = 0
+    run = 1
+    while pos < len(data):
+        for _ in range(run):
+            end = data.find(b"\n", pos) + 1 or len(data)
+            assert await reader.readline() == data[pos:end]
+            pos = end
+        n = run % 7
+        assert await reader.read(n) == data[pos : pos + n]
+        pos += len(data[pos : pos + n])
+        if run % 3 == 0:
+            # Pushed back bytes make a new first chunk.
+            reader.unread_data(data[pos - 2 : pos])
+            pos -= 2
+        run = run * 2 if run < 200 else 1
+    assert await reader.readline() == b""

@@ -9,6 +9,10 @@
 # scanned, so a long line arriving in tiny pieces is scanned once, not once per
 # piece. readline() checks the limit before returning or waiting, so the
 # outcome never depends on how the bytes were split.
+# Runs of short lines: a bytes.find() per line is most of the cost of a short
+# line (compiled or not), so from the second line of a run readline() splits
+# the stretch of the first chunk that follows at every b"\n" with one
+# bytes.split() and then only measures the pieces (see _read_ahead()).
 # One coroutine reads at a time (a single ``_waiter`` future), as in 2016.
 
 from __future__ import annotations
@@ -29,6 +33,13 @@ _DataType = bytes | bytearray | memoryview
 
 # Error messages quote at most this much of the offending line.
 _QUOTE_LIMIT: Final = 100
+
+# The stretch readline() splits ahead starts at _AHEAD_MIN bytes and doubles
+# each time a run of lines uses it up, to _AHEAD_MAX; a new run starts small
+# again. So the splitting done for lines that are never read (the reader
+# turned to read()) stays below _AHEAD_MIN bytes plus what the run read.
+_AHEAD_MIN: Final = 256
+_AHEAD_MAX: Final = 16384
 
 
 # Public classes users subclass: the mypyc twin must allow that.
@@ -65,6 +76,12 @@ class StreamReader:
         # Bumped whenever the front of the buffer changes (unread_data(), a
         # read by another coroutine): a waiting readline() must rescan.
         self._front_changes = 0
+        # The lines that follow _ahead_offset in the first chunk, last first,
+        # valid while nothing but readline() consumed (_ahead_changes).
+        self._ahead: list[bytes] = []
+        self._ahead_offset = -1
+        self._ahead_changes = 0
+        self._ahead_size = _AHEAD_MIN
         self._eof = False
         self._waiter: asyncio.Future[None] | None = None
         self._eof_waiter: asyncio.Future[None] | None = None
@@ -220,17 +237,37 @@ class StreamReader:
         if self._size:
             chunk = self._buffer[0]
             offset = self._offset
-            end = chunk.find(b"\n", offset) + 1
+            if offset == self._ahead_offset and self._front_changes == self._ahead_changes:
+                # The previous line ended here: the run goes on.
+                ahead = self._ahead or self._read_ahead(chunk, offset)
+                end = offset + len(ahead.pop()) + 1 if ahead else chunk.find(b"\n", offset) + 1
+            else:
+                # The first line of a run.
+                self._ahead.clear()
+                self._ahead_changes = self._front_changes
+                self._ahead_size = _AHEAD_MIN
+                end = chunk.find(b"\n", offset) + 1
             if end and end - offset <= self._limit:
                 if end == len(chunk):
                     self._buffer.popleft()
                     self._offset = 0
                 else:
                     self._offset = end
+                self._ahead_offset = self._offset
                 self._size -= end - offset
                 self._on_size_change()
                 return chunk[offset:end]
         return await self._readline_slow()
+
+    def _read_ahead(self, chunk: bytes, offset: int) -> list[bytes]:
+        """Split the next stretch of ``chunk`` from ``offset`` into ``self._ahead``."""
+        size = self._ahead_size
+        self._ahead_size = min(2 * size, _AHEAD_MAX)
+        pieces = chunk[offset : offset + size].split(b"\n")
+        pieces.pop()  # what follows the stretch's last b"\n": not a whole line
+        pieces.reverse()  # so that pop() gives the next line
+        self._ahead = pieces
+        return pieces
 
     async def _readline_slow(self) -> bytes:
         limit = self._limit
