@@ -15,6 +15,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import weakref
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -84,6 +85,36 @@ async def test_interpreted_subclass_works_with_either_build() -> None:
     reader.feed_data(b"0123456789\n")
     with pytest.raises(LineLimitExceededParserError):
         await reader.readline()
+
+
+@pytest.mark.asyncio
+async def test_reads_work_with_asyncio_task_apis() -> None:
+    # A compiled coroutine is not a types.CoroutineType; asyncio must take it.
+    reader = aiohttp_streams.StreamReader()
+    task = asyncio.create_task(reader.readline())
+    await asyncio.sleep(0)
+    reader.feed_data(b"line\nrest")
+    assert await task == b"line\n"
+    coro = reader.read(1)
+    assert asyncio.iscoroutine(coro)
+    coro.close()
+    assert await asyncio.wait_for(reader.read(2), 10) == b"re"
+    assert await asyncio.ensure_future(reader.readany()) == b"st"
+
+
+def test_compiled_instances_have_fixed_attributes() -> None:
+    if not _speedups.COMPILED:
+        pytest.skip("only the compiled classes lack __dict__ and weak references")
+    reader = aiohttp_streams.StreamReader()
+    with pytest.raises(AttributeError):
+        reader.tag = 1  # type: ignore[attr-defined]  # what the README warns about
+    with pytest.raises(TypeError):
+        weakref.ref(reader)
+    # A Python subclass has both again.
+    sub = _Recording()
+    sub.tag = 1  # type: ignore[attr-defined]  # an attribute the subclass did not declare
+    assert weakref.ref(sub)() is sub
+    assert aiohttp_streams.StreamReader.__doc__ == PureStreamReader.__doc__
 
 
 async def _session(
