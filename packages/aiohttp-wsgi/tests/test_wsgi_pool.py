@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 from concurrent.futures import CancelledError as FutureCancelledError
 
@@ -122,3 +123,15 @@ def test_one_pool_serves_several_loops() -> None:
     finally:
         pool.shutdown()
     assert results == {n: [i + n for i in range(50)] for n in (0, 100)}
+
+
+def test_a_dropped_pool_stops_its_threads() -> None:
+    pool = WorkerPool(2, thread_name_prefix="dropped-pool")
+    assert pool.submit(len, "ab").result(WAIT) == 2
+    threads = [t for t in threading.enumerate() if t.name.startswith("dropped-pool")]
+    assert len(threads) == 2 and all(t.daemon for t in threads)
+    del pool
+    gc.collect()
+    for t in threads:
+        t.join(WAIT)
+        assert not t.is_alive()

@@ -90,7 +90,8 @@ class WorkerPool(Executor):
 
     A ``concurrent.futures.Executor`` (``submit()`` works as usual); the
     protocol uses :meth:`run` instead, which skips the concurrent Future.
-    The threads start with the first job.
+    The threads start with the first job; they are daemon threads, so call
+    :meth:`shutdown` to let running jobs finish before the process exits.
 
     :param max_workers: number of threads (default ``min(32, cpus + 4)``).
     :param thread_name_prefix: names of the threads.
@@ -107,6 +108,9 @@ class WorkerPool(Executor):
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
         self._shutdown = False
+        # The threads only know the queue: a pool that is dropped without
+        # shutdown() stops its threads when it is collected.
+        weakref.finalize(self, self._jobs.put, None)
         self._sinks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Completions] = (
             weakref.WeakKeyDictionary()
         )
@@ -147,27 +151,17 @@ class WorkerPool(Executor):
     def _start_threads(self) -> None:
         with self._lock:
             while len(self._threads) < self._max_workers:
-                t = threading.Thread(target=self._work, name=f"{self._prefix}_{len(self._threads)}")
+                t = threading.Thread(
+                    target=_work,
+                    args=(self._jobs,),
+                    name=f"{self._prefix}_{len(self._threads)}",
+                    # A pool nobody shut down must not keep the process alive
+                    # (serve_async shuts its pool down after the in-flight
+                    # requests finished or the graceful timeout expired).
+                    daemon=True,
+                )
                 t.start()
                 self._threads.append(t)
-
-    def _work(self) -> None:
-        jobs = self._jobs
-        while True:
-            job = jobs.get()
-            if job is None:
-                jobs.put(None)  # wake the next thread, it stops too
-                return
-            fn, args, sink, fut = job
-            del job
-            try:
-                result = fn(*args)
-            except BaseException as exc:  # noqa: BLE001 - handed to the waiter
-                sink.post(fut, None, exc)  # type: ignore[arg-type]  # sink and fut match
-                del exc
-            else:
-                sink.post(fut, result, None)  # type: ignore[arg-type]  # sink and fut match
-            del fn, args, sink, fut
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Stop the threads once the queued jobs ran (``cancel_futures``: drop them)."""
@@ -187,6 +181,24 @@ class WorkerPool(Executor):
         if wait:
             for t in threads:
                 t.join()
+
+
+def _work(jobs: queue.SimpleQueue[_Job | None]) -> None:
+    while True:
+        job = jobs.get()
+        if job is None:
+            jobs.put(None)  # wake the next thread, it stops too
+            return
+        fn, args, sink, fut = job
+        del job
+        try:
+            result = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiter
+            sink.post(fut, None, exc)  # type: ignore[arg-type]  # sink and fut match
+            del exc
+        else:
+            sink.post(fut, result, None)  # type: ignore[arg-type]  # sink and fut match
+        del fn, args, sink, fut
 
 
 def _run_submitted(
