@@ -97,7 +97,9 @@ def test_empty_stream_reader_is_usable_without_loop() -> None:
     assert EmptyStreamReader().total_bytes == 0
 
 
-@pytest.mark.parametrize("module", ["_common", "_flow", "_reader", "_queue", ""])
+@pytest.mark.parametrize(
+    "module", ["_common", "_flow", "_iterator", "_reader", "_queue", "_speedups", ""]
+)
 def test_each_module_imports_first_in_a_fresh_interpreter(module: str) -> None:
     # Catches import cycles that a warm sys.modules would hide.
     name = f"aiohttp_streams.{module}" if module else "aiohttp_streams"

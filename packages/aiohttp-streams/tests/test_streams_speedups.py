@@ -43,6 +43,9 @@ def test_compiled_build_is_in_use_when_expected() -> None:
     assert _speedups.COMPILED
     assert not _speedups.NO_EXTENSIONS
     assert _speedups.StreamReader.__module__ == "aiohttp_streams._reader_c"
+    # ``async for`` runs through the compiled iterator too.
+    lines = aiter(aiohttp_streams.StreamReader())
+    assert type(lines).__module__ == "aiohttp_streams._iterator_c"
 
 
 def test_no_extensions_forces_pure_python() -> None:

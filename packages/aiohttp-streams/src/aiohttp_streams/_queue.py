@@ -14,8 +14,9 @@ import collections
 from collections.abc import AsyncIterator
 from typing import Generic, TypeVar
 
-from ._common import DEFAULT_LIMIT, EOF_MARKER, EofStream, _AsyncStreamIterator
+from ._common import DEFAULT_LIMIT, EOF_MARKER, EofStream
 from ._flow import FlowControlTarget, _FlowController
+from ._iterator import _AsyncStreamIterator
 
 __all__ = (
     "DataQueue",

@@ -24,8 +24,9 @@ from typing import Final, NoReturn
 
 from aiohttp_errors import LineLimitExceededParserError
 
-from ._common import DEFAULT_LIMIT, EOF_MARKER, _AsyncStreamIterator, mypyc_attr
+from ._common import DEFAULT_LIMIT, EOF_MARKER, mypyc_attr
 from ._flow import FlowControlTarget, _FlowController
+from ._iterator import _AsyncStreamIterator
 
 __all__ = ("StreamReader", "EmptyStreamReader", "FlowControlStreamReader")
 

@@ -1,12 +1,12 @@
 # Strategy: the one place that chooses between the pure-Python stream reader
 # and its compiled twin. A wheel built with the mypyc build hook (see
-# hatch_build.py; off by default) also holds ``_reader_c`` and ``_flow_c``:
-# the same typed source compiled by mypyc. They are used unless
-# AIOHTTP_NO_EXTENSIONS is set to a non-empty value (aiohttp 3.x's switch),
-# and the pure modules are the fallback when they are absent. The public
-# names in ``aiohttp_streams`` come from here, so ``isinstance`` checks and
-# subclasses see one class per name whichever build is in use.
-# Type checkers always see the pure modules, which are the source of truth.
+# hatch_build.py; off by default) also holds ``_reader_c`` and the
+# ``_flow_c`` and ``_iterator_c`` it uses: the same typed source compiled by
+# mypyc. They are used unless AIOHTTP_NO_EXTENSIONS is set to a non-empty
+# value (aiohttp 3.x's switch), and the pure modules are the fallback when
+# they are absent. The public names in ``aiohttp_streams`` come from here, so
+# ``isinstance`` checks and subclasses see one class per name whichever build
+# is in use. Type checkers always see the pure modules, the source of truth.
 from __future__ import annotations
 
 import os
