@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from aiohttp_wsgi import AccessLogger, FileWrapper
-from aiohttp_wsgi._environ import build_environ, split_target
+from aiohttp_wsgi._environ import build_environ, environ_base, request_environ, split_target
 from aiohttp_wsgi._start_response import StartResponseState
 
 
@@ -254,3 +254,34 @@ def test_path_info_round_trips_any_bytes(raw: bytes, query: str) -> None:
     assert isinstance(path_info, str)
     assert path_info.encode("latin-1") == b"/" + raw
     assert env["QUERY_STRING"] == query
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("/a%2F\u00e9\u20ac~;=?#2fF"), max_size=20))
+def test_path_info_is_the_unquoted_latin1_path(path: str) -> None:
+    target = "/" + path
+    raw_path = split_target(target)[0]
+    expected = urllib.parse.unquote_to_bytes(raw_path).decode("latin-1")
+    assert _env(target)["PATH_INFO"] == expected
+
+
+def test_request_environs_share_nothing_mutable_with_the_base() -> None:
+    base = environ_base(peername=("10.0.0.1", 1), sockname=("10.0.0.2", 80), script_name="/m/")
+    first = request_environ(
+        base, method="GET", target="/m/a", version=(1, 0), headers=[("X-A", "1")], wsgi_input=None
+    )
+    second = request_environ(
+        base, method="POST", target="/m/b?q", version=(1, 1), headers=[], wsgi_input=None
+    )
+    assert (first["SCRIPT_NAME"], first["PATH_INFO"], first["SERVER_PROTOCOL"]) == (
+        "/m",
+        "/a",
+        "HTTP/1.0",
+    )
+    assert (second["PATH_INFO"], second["QUERY_STRING"], second["SERVER_PROTOCOL"]) == (
+        "/b",
+        "q",
+        "HTTP/1.1",
+    )
+    assert "HTTP_X_A" not in second and "HTTP_X_A" not in base
+    assert (second["REMOTE_ADDR"], second["SERVER_PORT"]) == ("10.0.0.1", "80")

@@ -1,6 +1,8 @@
 # Strategy: one pure function turns the parts of a parsed request into a PEP 3333
 # environ, so it is testable without a socket and reusable by subclasses that
-# build the environ from other sources. All strings are "native strings": the
+# build the environ from other sources; what is the same for every request of
+# a connection is built once (environ_base) and copied per request (dict.copy
+# is one C call). All strings are "native strings": the
 # bytes on the wire decoded as ISO-8859-1 (PEP 3333, "Unicode Issues"), and
 # PATH_INFO is the percent-decoded path decoded the same way, which is what every
 # WSGI framework expects (it re-encodes with latin-1 and decodes as UTF-8).
@@ -13,7 +15,7 @@ from urllib.parse import unquote_to_bytes
 
 from .__about__ import __version__
 
-__all__ = ("build_environ", "split_target", "SERVER_SOFTWARE")
+__all__ = ("build_environ", "environ_base", "request_environ", "split_target", "SERVER_SOFTWARE")
 
 #: The ``SERVER_SOFTWARE`` environ value.
 SERVER_SOFTWARE: Final = (
@@ -49,13 +51,8 @@ def split_target(target: str) -> tuple[str, str]:
     return path, query
 
 
-def build_environ(
+def environ_base(
     *,
-    method: str,
-    target: str,
-    version: tuple[int, int],
-    headers: Iterable[tuple[str, str]],
-    wsgi_input: object,
     peername: object = None,
     sockname: object = None,
     url_scheme: str = "http",
@@ -65,56 +62,72 @@ def build_environ(
     file_wrapper: object = None,
     errors: object = None,
 ) -> dict[str, object]:
-    """Build a PEP 3333 environ for one request.
+    """The environ keys that are the same for every request of a connection.
 
-    :param target: the request-target as received, as a native (latin-1) string.
-    :param headers: ``(name, value)`` pairs as native (latin-1) strings, in order.
-    :param peername: the transport's ``peername`` (``(host, port, ...)`` or a path).
-    :param sockname: the transport's ``sockname``.
-    :param script_name: where the application is mounted, without a trailing ``/``.
+    :func:`request_environ` copies it; see :func:`build_environ` for the
+    parameters.
     """
-    raw_path, query = split_target(target)
-    if raw_path == "*":
-        path_info = "*"
-    else:
-        path_info = unquote_to_bytes(raw_path).decode("latin-1")
-    script_name = script_name.rstrip("/")
-    if script_name and (path_info == script_name or path_info.startswith(script_name + "/")):
-        path_info = path_info[len(script_name) :]
-
-    environ: dict[str, object] = {
-        "REQUEST_METHOD": method,
-        "SCRIPT_NAME": script_name,
-        "PATH_INFO": path_info,
-        "QUERY_STRING": query,
-        "RAW_URI": target,
-        "REQUEST_URI": target,
-        "SERVER_PROTOCOL": f"HTTP/{version[0]}.{version[1]}",
+    base: dict[str, object] = {
+        "SCRIPT_NAME": script_name.rstrip("/"),
         "SERVER_SOFTWARE": SERVER_SOFTWARE,
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": url_scheme,
-        "wsgi.input": wsgi_input,
         "wsgi.errors": sys.stderr if errors is None else errors,
         "wsgi.multithread": multithread,
         "wsgi.multiprocess": multiprocess,
         "wsgi.run_once": False,
     }
     if file_wrapper is not None:
-        environ["wsgi.file_wrapper"] = file_wrapper
-
+        base["wsgi.file_wrapper"] = file_wrapper
     if isinstance(sockname, (tuple, list)) and len(sockname) >= 2:
-        environ["SERVER_NAME"] = str(sockname[0])
-        environ["SERVER_PORT"] = str(sockname[1])
+        base["SERVER_NAME"] = str(sockname[0])
+        base["SERVER_PORT"] = str(sockname[1])
     else:
-        environ["SERVER_NAME"] = "localhost"
-        environ["SERVER_PORT"] = "443" if url_scheme == "https" else "80"
+        base["SERVER_NAME"] = "localhost"
+        base["SERVER_PORT"] = "443" if url_scheme == "https" else "80"
     if isinstance(peername, (tuple, list)) and len(peername) >= 2:
-        environ["REMOTE_ADDR"] = str(peername[0])
-        environ["REMOTE_PORT"] = str(peername[1])
+        base["REMOTE_ADDR"] = str(peername[0])
+        base["REMOTE_PORT"] = str(peername[1])
     else:
         # A UNIX socket peer has no address; CGI requires the key anyway.
-        environ["REMOTE_ADDR"] = ""
-        environ["REMOTE_PORT"] = ""
+        base["REMOTE_ADDR"] = ""
+        base["REMOTE_PORT"] = ""
+    return base
+
+
+_PROTOCOLS: Final = {(1, 1): "HTTP/1.1", (1, 0): "HTTP/1.0"}
+
+
+def request_environ(
+    base: dict[str, object],
+    *,
+    method: str,
+    target: str,
+    version: tuple[int, int],
+    headers: Iterable[tuple[str, str]],
+    wsgi_input: object,
+) -> dict[str, object]:
+    """A request's PEP 3333 environ: a copy of ``base`` (:func:`environ_base`)
+    plus what the request says; see :func:`build_environ` for the parameters."""
+    raw_path, query = split_target(target)
+    if raw_path == "*":
+        path_info = "*"
+    elif "%" not in raw_path and raw_path.isascii():
+        path_info = raw_path  # what unquoting and decoding would give
+    else:
+        path_info = unquote_to_bytes(raw_path).decode("latin-1")
+    script_name = base["SCRIPT_NAME"]
+    assert isinstance(script_name, str)
+    if script_name and (path_info == script_name or path_info.startswith(script_name + "/")):
+        path_info = path_info[len(script_name) :]
+
+    environ = base.copy()
+    environ["REQUEST_METHOD"] = method
+    environ["PATH_INFO"] = path_info
+    environ["QUERY_STRING"] = query
+    environ["RAW_URI"] = environ["REQUEST_URI"] = target
+    environ["SERVER_PROTOCOL"] = _PROTOCOLS.get(version) or f"HTTP/{version[0]}.{version[1]}"
+    environ["wsgi.input"] = wsgi_input
 
     for name, value in headers:
         if "_" in name:
@@ -147,3 +160,42 @@ def build_environ(
         # wsgiref.validate rejects).
         environ["wsgi.input_terminated"] = True
     return environ
+
+
+def build_environ(
+    *,
+    method: str,
+    target: str,
+    version: tuple[int, int],
+    headers: Iterable[tuple[str, str]],
+    wsgi_input: object,
+    peername: object = None,
+    sockname: object = None,
+    url_scheme: str = "http",
+    script_name: str = "",
+    multithread: bool = True,
+    multiprocess: bool = False,
+    file_wrapper: object = None,
+    errors: object = None,
+) -> dict[str, object]:
+    """Build a PEP 3333 environ for one request.
+
+    :param target: the request-target as received, as a native (latin-1) string.
+    :param headers: ``(name, value)`` pairs as native (latin-1) strings, in order.
+    :param peername: the transport's ``peername`` (``(host, port, ...)`` or a path).
+    :param sockname: the transport's ``sockname``.
+    :param script_name: where the application is mounted, without a trailing ``/``.
+    """
+    base = environ_base(
+        peername=peername,
+        sockname=sockname,
+        url_scheme=url_scheme,
+        script_name=script_name,
+        multithread=multithread,
+        multiprocess=multiprocess,
+        file_wrapper=file_wrapper,
+        errors=errors,
+    )
+    return request_environ(
+        base, method=method, target=target, version=version, headers=headers, wsgi_input=wsgi_input
+    )

@@ -47,6 +47,33 @@ def _quote(value: str) -> str:
     return repr(value[:100]) + ("..." if len(value) > 100 else "")
 
 
+# Header names applications send are few: remember the ones already checked
+# (bounded, so distinct names from user input cannot grow it without end).
+_MAX_KNOWN_NAMES: Final = 256
+_known_names: dict[str, str] = {}
+
+
+def _check_name(name: str) -> str:
+    """Check a header name; return it lower-cased."""
+    if _TOKEN_RE.match(name) is None:
+        raise ValueError(f"invalid header name from application: {_quote(name)}")
+    lname = name.lower()
+    if len(_known_names) < _MAX_KNOWN_NAMES:
+        _known_names[name] = lname
+    return lname
+
+
+def _check_value(name: str, value: str) -> None:
+    if _BAD_VALUE_RE.search(value) is not None:
+        raise ValueError(f"invalid header value for {name} from application: {_quote(value)}")
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise ValueError(
+            f"header value for {name} is not latin-1 (PEP 3333): {_quote(value)}"
+        ) from None
+
+
 class StartResponseState:
     """The ``start_response`` callable of one request, without I/O.
 
@@ -122,19 +149,12 @@ class StartResponseState:
             value: object = item[1]
             if not isinstance(name, str) or not isinstance(value, str):
                 raise TypeError(f"header name and value must be str: {item!r:.100}")
-            if _TOKEN_RE.match(name) is None:
-                raise ValueError(f"invalid header name from application: {_quote(name)}")
-            if _BAD_VALUE_RE.search(value) is not None:
-                raise ValueError(
-                    f"invalid header value for {name} from application: {_quote(value)}"
-                )
-            try:
-                value.encode("latin-1")
-            except UnicodeEncodeError:
-                raise ValueError(
-                    f"header value for {name} is not latin-1 (PEP 3333): {_quote(value)}"
-                ) from None
-            lname = name.lower()
+            lname = _known_names.get(name)
+            if lname is None:
+                lname = _check_name(name)
+            # Printable ASCII (the common case, one C call) is a valid value.
+            if not (value.isascii() and value.isprintable()):
+                _check_value(name, value)
             if lname in HOP_BY_HOP:
                 if lname == "connection" and "close" in value.lower():
                     close = True

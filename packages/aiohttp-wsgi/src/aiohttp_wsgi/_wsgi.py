@@ -24,7 +24,7 @@ from aiohttp_errors import ClientDisconnectedError
 from aiohttp_parsers import RawRequestMessage, Response, StreamWriter, hdrs
 from aiohttp_streams import StreamReader
 
-from ._environ import build_environ
+from ._environ import environ_base, request_environ
 from ._file_wrapper import FileWrapper
 from ._pool import WorkerPool
 from ._server import ServerHttpProtocol
@@ -343,6 +343,7 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
         self._max_request_body_size = max_request_body_size
         self._body_timeout = body_timeout
         self._send_timeout = send_timeout
+        self._environ_base: dict[str, object] | None = None
 
     def create_wsgi_response(self, message: RawRequestMessage) -> WsgiResponse:
         """Create the :class:`WsgiResponse` of one request."""
@@ -353,26 +354,32 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
 
     def create_wsgi_environ(self, message: RawRequestMessage, payload: object) -> dict[str, object]:
         """Build the PEP 3333 environ of one request; ``payload`` is ``wsgi.input``."""
-        transport = self.transport
-        peername = sockname = None
-        secure = self.is_ssl
-        if transport is not None:
-            peername = transport.get_extra_info("peername")
-            sockname = transport.get_extra_info("sockname")
-            secure = secure or transport.get_extra_info("sslcontext") is not None
-        return build_environ(
+        base = self._environ_base
+        if base is None:
+            # Built at the first request: the connection's addresses do not change.
+            transport = self.transport
+            peername = sockname = None
+            secure = self.is_ssl
+            if transport is not None:
+                peername = transport.get_extra_info("peername")
+                sockname = transport.get_extra_info("sockname")
+                secure = secure or transport.get_extra_info("sslcontext") is not None
+            base = self._environ_base = environ_base(
+                peername=peername,
+                sockname=sockname,
+                url_scheme="https" if secure else "http",
+                script_name=self._script_name,
+                multithread=self._executor is not False,
+                multiprocess=self._multiprocess,
+                file_wrapper=FileWrapper,
+            )
+        return request_environ(
+            base,
             method=message.method,
             target=message.path,
-            version=(message.version[0], message.version[1]),
+            version=message.version,
             headers=_native_headers(message),
             wsgi_input=payload,
-            peername=peername,
-            sockname=sockname,
-            url_scheme="https" if secure else "http",
-            script_name=self._script_name,
-            multithread=self._executor is not False,
-            multiprocess=self._multiprocess,
-            file_wrapper=FileWrapper,
         )
 
     async def handle_request(self, message: RawRequestMessage, payload: StreamReader) -> None:
