@@ -21,7 +21,10 @@ __all__ = ("ChunkedDecoder",)
 
 _CR: Final = 0x0D
 _LF: Final = 0x0A
-_HEXDIGITS: Final = b"0123456789abcdefABCDEF"
+# The value of each byte as a hex digit; 255 for bytes that are not one.
+_HEX_VALUES: Final = bytes(
+    int(chr(b), 16) if chr(b) in "0123456789abcdefABCDEF" else 255 for b in range(256)
+)
 
 # Where the decoder is in the body.
 _SIZE: Final = 0  # a chunk-size line comes next
@@ -80,15 +83,30 @@ class ChunkedDecoder:
                 pos += 2
                 self._state = _SIZE
             elif state == _SIZE:
-                limit = self.max_line_size + 2
-                # Up to LF, so a bare-LF line is refused at once, not waited on.
-                nl = data.find(b"\n", pos, pos + limit)
-                if nl < 0:
-                    if size - pos >= limit:
-                        raise LineTooLong("chunk-size line", self.max_line_size)
-                    return pos
-                chunk_size = _chunk_size(data, pos, nl)
-                pos = nl + 1
+                # Fast path, one pass: 1*16HEXDIG CRLF (no chunk extension).
+                stop = min(size, pos + 17)
+                i = pos
+                chunk_size = 0
+                byte = 0
+                while i < stop:
+                    byte = data[i]
+                    digit = _HEX_VALUES[byte]
+                    if digit > 15:
+                        break
+                    chunk_size = chunk_size * 16 + digit
+                    i += 1
+                if i > pos and byte == _CR and i + 1 < size and data[i + 1] == _LF:
+                    pos = i + 2
+                else:
+                    limit = self.max_line_size + 2
+                    # Up to LF, so a bare-LF line is refused at once, not waited on.
+                    nl = data.find(b"\n", pos, pos + limit)
+                    if nl < 0:
+                        if size - pos >= limit:
+                            raise LineTooLong("chunk-size line", self.max_line_size)
+                        return pos
+                    chunk_size = _chunk_size(data[pos : nl + 1])
+                    pos = nl + 1
                 if chunk_size:
                     self._left = chunk_size
                     self._state = _DATA
@@ -123,14 +141,8 @@ class ChunkedDecoder:
             raise TransferEncodingError(f"invalid trailer line {line[:100]!r}")  # pragma: no cover
 
 
-def _chunk_size(data: bytes, start: int, nl: int) -> int:
-    """The size on the chunk-size line ``data[start:nl]`` (``nl``: its LF)."""
-    digits = data[start : nl - 1]
-    # Fast path: 1*16HEXDIG CRLF, no extensions.  int() alone would also
-    # take signs, blanks and underscores, hence the check first.
-    if 0 < len(digits) <= 16 and data[nl - 1] == _CR and not digits.translate(None, _HEXDIGITS):
-        return int(digits, 16)
-    line = data[start : nl + 1]
+def _chunk_size(line: bytes) -> int:
+    """The size on a chunk-size line with extensions (or an invalid one)."""
     match = CHUNK_LINE_RE.fullmatch(line)
     if match is None:
         raise TransferEncodingError(f"invalid chunk-size line {line[:100]!r}")
