@@ -286,3 +286,29 @@ def test_a_head_that_never_ends_is_refused_within_its_byte_bound(
         for i in range(0, len(stream), piece):
             gen.send(stream[i : i + piece])
             assert len(buf) <= bound + piece
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"GET / HTTP/1.1\r\nA: b\r\n\rX\n",  # one field too many, begun by a CR
+        b"GET / HTTP/1.1\r\n" + b"A" * 90 + b"\r\r\n",  # CR past the field limit
+        b"GET / HTTP/1.1\r\nA: b\r\nB: c\nC",  # bare LF in a field past the count
+    ],
+    ids=["cr-begun-field", "cr-after-limit", "bare-lf-vs-count"],
+)
+def test_head_error_is_the_same_at_every_split(data: bytes) -> None:
+    def error(pieces: list[bytes]) -> str:
+        head: Out[object] = Out()
+        parser = HttpRequestParser(max_line_size=64, max_headers=1, max_field_size=64)
+        try:
+            run(parser(head, ParserBuffer()), iter(pieces), eof=True)
+        except (BadHttpMessage, EofStream) as exc:
+            return f"{type(exc).__name__}: {exc}"
+        return "ok"
+
+    whole = error([data])
+    assert whole != "ok"
+    for cut in range(1, len(data)):
+        assert error([data[:cut], data[cut:]]) == whole, cut
+    assert error([data[i : i + 1] for i in range(len(data))]) == whole

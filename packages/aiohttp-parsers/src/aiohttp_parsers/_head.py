@@ -78,11 +78,11 @@ class HeadScanner:
             if bare_lf:
                 first, kind = nl, 1
             if self.lines:
-                # A field line counts from its first byte (unless that is the
-                # CR of the empty line that ends the head).
+                # A field line counts from its first byte; after a CR, from
+                # its second (a CR then LF is the empty line ending the head).
                 if self.lines > self.max_headers:
-                    at = start if data[start] != _CR else end
-                    if at < first and (at == start or end > start + 1):
+                    at = start if data[start] != _CR else start + 1
+                    if at < end and at < first:
                         first, kind = at, 2
                 limit = self.max_field_size
             else:
