@@ -25,6 +25,7 @@ from aiohttp_parsers import RawRequestMessage, Response, StreamWriter, hdrs
 from aiohttp_streams import StreamReader
 
 from ._environ import environ_base, request_environ
+from ._fast_head import fast_head
 from ._file_wrapper import FileWrapper
 from ._pool import WorkerPool
 from ._server import ServerHttpProtocol
@@ -109,7 +110,10 @@ class WsgiResponse:
     ) -> None:
         self.writer = writer
         self.message = message
-        self.response: Response | None = None
+        self._response: Response | None = None
+        # (date, body chunks) of a response sent by _write_complete(): the
+        # Response object is only made if someone asks for it.
+        self._fast: tuple[str, list[bytes] | tuple[bytes, ...]] | None = None
         self._protocol = protocol
         self._head = message.method == "HEAD"
         self._state = StartResponseState(self._app_write)
@@ -117,12 +121,29 @@ class WsgiResponse:
         self._thread_mode = False
         self._unsynced = 0
         self._out = _Coalescer()
+        self._complete_close = False
         #: Seconds to wait for a client that does not read the response.
         self.send_timeout: float | None = DEFAULT_SEND_TIMEOUT
 
     @property
     def status(self) -> str | None:
         return self._state.status
+
+    @property
+    def response(self) -> Response | None:
+        resp = self._response
+        if resp is None and self._fast is not None:
+            # Made now with the same inputs, so it describes what was sent.
+            date, chunks = self._fast
+            resp = self._start(sum(map(len, chunks)), date)
+            for chunk in chunks:
+                resp.write(chunk)
+            self._out.parts.clear()
+        return resp
+
+    @response.setter
+    def response(self, value: Response | None) -> None:
+        self._response = value
 
     def start_response(
         self,
@@ -154,9 +175,14 @@ class WsgiResponse:
         self._flush()
         return resp
 
-    def _start(self, content_length: int | None = None) -> Response:
-        resp = self.response
+    def _start(self, content_length: int | None = None, date: str | None = None) -> Response:
+        resp = self._response
         if resp is not None:
+            return resp
+        if self._fast is not None and date is None:
+            # _write_complete() sent everything: nothing more goes out.
+            resp = self.response
+            assert resp is not None
             return resp
         state = self._state
         if state.status is None:
@@ -178,7 +204,9 @@ class WsgiResponse:
             lname = name.lower()
             if lname == "content-length":
                 have_length = True
-                resp.add_header(name, value)  # checks the number, sets resp.length
+                # Checks the number and sets resp.length. The canonical name:
+                # add_header() recognises Content-Length case-sensitively.
+                resp.add_header(hdrs.CONTENT_LENGTH, value)
                 continue
             if lname == "date":
                 have_date = True
@@ -186,7 +214,7 @@ class WsgiResponse:
             # add_header() would, and dropped the hop-by-hop fields it handles.
             headers.add(name, value.strip())
         if not have_date:
-            headers[hdrs.DATE] = _http_date()
+            headers[hdrs.DATE] = date or _http_date()
         # RFC 9110 §8.6: "A server MUST NOT send a Content-Length header field
         # in any response with a status code of 1xx (Informational) or 204".
         no_body = state.status_code < 200 or state.status_code in (204, 304)
@@ -201,7 +229,7 @@ class WsgiResponse:
             protocol._response_started = True
         resp.send_headers()
         state.headers_sent = True
-        self.response = resp
+        self._response = resp
         return resp
 
     def write(self, data: bytes) -> None:
@@ -240,11 +268,57 @@ class WsgiResponse:
 
     async def write_all(self, chunks: list[bytes] | tuple[bytes, ...]) -> None:
         """Send a whole response body known up front, with a Content-Length."""
+        if self._write_complete(chunks):
+            if getattr(self._protocol, "_paused", True):
+                await self.drain()
+            return
         resp = self._start(sum(len(chunk) for chunk in chunks))
         if not self._head:
             for chunk in chunks:
                 resp.write(chunk)
         await self.write_eof()
+
+    def _write_complete(self, chunks: list[bytes] | tuple[bytes, ...]) -> bool:
+        """Send head and body in one write, without a Response (see _fast_head)."""
+        state = self._state
+        code = state.status_code
+        if (
+            self._head
+            or self._response is not None
+            or self._fast is not None
+            or state.status is None
+            or code < 200
+            or code in (204, 304)
+        ):
+            return False
+        protocol = self._protocol
+        if protocol is not None and protocol._continue_pending:
+            return False  # the connection must close: Response handles that
+        message = self.message
+        if message.version < (1, 0):
+            return False
+        close = message.should_close or state.close
+        date = _http_date()
+        length = sum(map(len, chunks))
+        head = fast_head(
+            message.version,
+            code,
+            state.reason or Response.calc_reason(code),
+            state.headers,
+            length,
+            close,
+            date,
+            Response.SERVER_SOFTWARE,
+        )
+        if head is None:
+            return False
+        if protocol is not None:
+            protocol._response_started = True
+        state.headers_sent = True
+        self._fast = (date, chunks)
+        self._complete_close = close
+        self.writer.transport.write(b"".join((head, *chunks)) if length else head)
+        return True
 
     async def _awrite(self, data: bytes) -> None:
         self.write(data)
@@ -418,6 +492,15 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
         finally:
             wsgi_input.close()
 
+        if response._fast is not None:
+            # Sent by _write_complete(): the whole body, with its length.
+            if not response._complete_close:
+                self.keep_alive(True)
+            if self.access_logger is not None:
+                sent = response.response
+                assert sent is not None
+                self.log_access(message, environ, sent, time.monotonic() - now)
+            return
         resp = response.response
         assert resp is not None
         if (
@@ -441,7 +524,7 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
     ) -> list[bytes] | tuple[bytes, ...] | None:
         """Call the application in a worker thread; a list result goes back to the loop."""
         result = self.wsgi(environ, response.start_response)
-        if isinstance(result, (list, tuple)) and response.response is None:
+        if isinstance(result, (list, tuple)) and response._response is None:
             for chunk in result:
                 if not isinstance(chunk, bytes):
                     raise TypeError(f"WSGI body chunks must be bytes, got {type(chunk).__name__}")
@@ -468,7 +551,7 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
         if not isinstance(result, Iterable):
             raise TypeError(f"WSGI application returned {type(result).__name__}, not an iterable")
         try:
-            if isinstance(result, (list, tuple)) and response.response is None:
+            if isinstance(result, (list, tuple)) and response._response is None:
                 chunks = [c for c in result if isinstance(c, bytes)]
                 if len(chunks) != len(result):
                     raise TypeError("WSGI body chunks must be bytes")
