@@ -38,9 +38,11 @@ _QUOTE_LIMIT: Final = 100
 # The stretch readline() splits ahead starts at _AHEAD_MIN bytes and doubles
 # each time a run of lines uses it up, to _AHEAD_MAX; a new run starts small
 # again. So the splitting done for lines that are never read (the reader
-# turned to read()) stays below _AHEAD_MIN bytes plus what the run read.
+# turned to read()) stays below _AHEAD_MIN bytes plus what the run read, and
+# what a reader holds split is at most _AHEAD_MAX bytes of its first chunk
+# (some 70 KB of small bytes objects when every line is 3 bytes long).
 _AHEAD_MIN: Final = 256
-_AHEAD_MAX: Final = 16384
+_AHEAD_MAX: Final = 4096
 
 
 # Public classes users subclass: the mypyc twin must allow that.
