@@ -120,7 +120,7 @@ class WsgiResponse:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread_mode = False
         self._unsynced = 0
-        self._out = _Coalescer()
+        self._out: _Coalescer | None = None  # made by _start(): the fast path needs none
         self._complete_close = False
         #: Seconds to wait for a client that does not read the response.
         self.send_timeout: float | None = DEFAULT_SEND_TIMEOUT
@@ -138,7 +138,8 @@ class WsgiResponse:
             resp = self._start(sum(map(len, chunks)), date)
             for chunk in chunks:
                 resp.write(chunk)
-            self._out.parts.clear()
+            if self._out is not None:
+                self._out.parts.clear()
         return resp
 
     @response.setter
@@ -159,6 +160,8 @@ class WsgiResponse:
     # -- loop side ------------------------------------------------------------
 
     def _flush(self) -> None:
+        if self._out is None:
+            return
         parts = self._out.parts
         if parts:
             data = parts[0] if len(parts) == 1 else b"".join(parts)
@@ -188,6 +191,8 @@ class WsgiResponse:
         if state.status is None:
             raise RuntimeError("the application did not call start_response()")
         message = self.message
+        if self._out is None:
+            self._out = _Coalescer()
         resp = Response(
             self._out,
             state.status_code,
