@@ -50,7 +50,7 @@ class _Transport(Protocol):
 
 def _to_bytes(message: str | bytes | bytearray | memoryview) -> bytes:
     if isinstance(message, str):
-        return message.encode("utf-8")
+        return message.encode()
     return bytes(message)
 
 
@@ -109,10 +109,11 @@ class WebSocketWriter:
 
     def send(self, message: str | bytes | bytearray | memoryview, binary: bool = False) -> None:
         """Send a text message (``str`` or UTF-8 bytes) or, if *binary*, a binary one."""
-        payload = message.encode("utf-8") if isinstance(message, str) else bytes(message)
-        if not self.use_mask and len(payload) < 126:
-            heads = _BINARY_HEADS if binary else _TEXT_HEADS
-            self.writer.write(heads[len(payload)] + payload)
+        # str.encode() with no argument is UTF-8, without the argument parsing.
+        payload = message.encode() if isinstance(message, str) else bytes(message)
+        n = len(payload)
+        if n < 126 and not self.use_mask:
+            self.writer.write((_BINARY_HEADS if binary else _TEXT_HEADS)[n] + payload)
             return
         self._send_frame(payload, OP_BINARY if binary else OP_TEXT)
 
