@@ -103,7 +103,10 @@ def _list_app(environ: dict[str, object], start_response: object) -> Iterable[by
         headers.append(("Content-Length", "100"))
     if path == "/close":
         headers.append(("Connection", "close"))
-    start_response("200 OK", headers)  # type: ignore[operator]  # WSGI callable
+    write = start_response("200 OK", headers)  # type: ignore[operator]  # WSGI callable
+    if path == "/write":  # write() first: the list must follow it, not replace it
+        write(body[:6])
+        return [body[6:]]
     return [body[:6], body[6:]]
 
 
@@ -115,6 +118,9 @@ def test_list_bodies_on_one_connection(executor: bool | None) -> None:
             sock.sendall(b"GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n")
             sock.sendall(b"GET /close HTTP/1.1\r\nHost: x\r\n\r\n")
             data = recv_all(sock)
+        with srv.raw() as sock:
+            sock.sendall(b"GET /write HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            written = recv_all(sock)
         with srv.raw() as sock:
             sock.sendall(b"GET /short HTTP/1.1\r\nHost: x\r\n\r\n")
             short = recv_all(sock)  # the server closes: the response is incomplete
@@ -129,6 +135,8 @@ def test_list_bodies_on_one_connection(executor: bool | None) -> None:
         assert b"\r\nContent-Length: 12\r\n" in r and r.endswith(b"\r\n\r\nHello world!")
     assert b"Connection: close" in responses[2] and b"Connection" not in responses[0]
     assert short.startswith(b"HTTP/1.1 200 OK\r\n") and short.endswith(b"\r\n\r\nHello world!")
+    assert written.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert written.endswith(b"\r\n\r\n6\r\nHello \r\n6\r\nworld!\r\n0\r\n\r\n")
     first, second = http10.split(b"Hello world!", 1)
     assert b"Connection: keep-alive\r\n" in first
     assert second.startswith(b"HTTP/1.0 200 OK\r\n") and second.endswith(b"\r\n\r\n")

@@ -292,6 +292,7 @@ class WsgiResponse:
             or self._response is not None
             or self._fast is not None
             or state.status is None
+            or state.headers_sent  # write() was used: its chunks go first
             or code < 200
             or code in (204, 304)
         ):
