@@ -177,9 +177,26 @@ async def test_response_attribute_after_a_fast_write() -> None:
     resp.start_response("200 OK", [("Content-Type", "text/plain")])
     resp.send_timeout = None
     assert resp._write_complete([b"ab", b"c"])
+    assert not resp._write_complete([b"again"])  # sent already
+    resp.write(b"more")  # past the end: dropped, as Response drops bytes past Content-Length
+    assert Writer.transport.data.endswith(b"\r\n\r\nabc")
     sent = resp.response
     assert sent is not None
     assert (sent.status, sent.length, sent.body_length) == (200, 3, 3)
     assert sent.output_length == len(Writer.transport.data)
-    resp.write(b"more")  # past the end: dropped, as Response drops bytes past Content-Length
-    assert Writer.transport.data.endswith(b"\r\n\r\nabc")
+
+    old = WsgiResponse(Writer(), _message((0, 9), False))  # type: ignore[arg-type]  # duck-typed writer
+    old.start_response("200 OK", [])
+    assert not old._write_complete([b"x"])  # HTTP/0.9 is left to Response
+
+
+def test_expect_continue_not_answered_closes_the_connection() -> None:
+    with ServerThread(_list_app, validate=False) as srv:
+        with srv.raw() as sock:
+            sock.sendall(
+                b"POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"
+            )
+            data = recv_all(sock)  # the app never read the body: no 100, and close
+    assert b"100 Continue" not in data
+    assert b"\r\nConnection: close\r\n" in data and data.endswith(b"Hello world!")
+    assert srv.errors == []

@@ -10,6 +10,7 @@ from concurrent.futures import CancelledError as FutureCancelledError
 import pytest
 
 from aiohttp_wsgi import WorkerPool
+from aiohttp_wsgi._pool import _Completions
 
 WAIT = 20.0  # a wedged pool fails the test instead of hanging it
 
@@ -135,3 +136,34 @@ def test_a_dropped_pool_stops_its_threads() -> None:
     for t in threads:
         t.join(WAIT)
         assert not t.is_alive()
+
+
+def test_a_submitted_job_cancelled_while_queued_does_not_run() -> None:
+    pool = WorkerPool(1)
+    started, release = threading.Event(), threading.Event()
+    ran: list[str] = []
+
+    def block() -> None:
+        started.set()
+        release.wait(WAIT)
+
+    try:
+        blocker = pool.submit(block)
+        assert started.wait(WAIT)
+        queued = pool.submit(ran.append, "queued")
+        assert queued.cancel()
+        release.set()
+        blocker.result(WAIT)
+        assert pool.submit(ran.append, "after").result(WAIT) is None
+        assert ran == ["after"]
+    finally:
+        pool.shutdown(cancel_futures=True)
+        pool.shutdown(cancel_futures=True)  # a second shutdown finds only the stop marker
+
+
+def test_a_result_for_a_closed_loop_is_dropped() -> None:
+    loop = asyncio.new_event_loop()
+    fut = loop.create_future()
+    loop.close()
+    _Completions(loop).post(fut, "late", None)  # no error: nobody waits any more
+    assert not fut.done()
