@@ -26,8 +26,8 @@ def outcome(data: bytes, step: int, lax: bool, readall: bool) -> tuple[object, b
     parser = HttpResponseParser(max_line_size=256, max_headers=8, max_field_size=128, lax=lax)
     try:
         assert run(parser(head, buf), buf, pieces, eof=True), "parser ignored EOF"
-    except (BadHttpMessage, EofStream):
-        return None, b"", "failed"
+    except (BadHttpMessage, EofStream) as exc:
+        return None, b"", type(exc).__name__
     assert head.eof and len(head.items) == 1
     msg = head.items[0]
     body: Out[bytes] = Out()
@@ -36,8 +36,8 @@ def outcome(data: bytes, step: int, lax: bool, readall: bool) -> tuple[object, b
     )
     try:
         assert run(payload(body, buf), buf, pieces, eof=True), "payload ignored EOF"
-    except (BadHttpMessage, EofStream):
-        end = "failed"
+    except (BadHttpMessage, EofStream) as exc:
+        end = type(exc).__name__
     else:
         assert body.eof
         end = "ok"
