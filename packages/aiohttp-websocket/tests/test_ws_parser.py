@@ -590,3 +590,16 @@ def test_tiny_fragments_cost_no_memory_per_fragment(opcode: int) -> None:
     # The message (10 KB) and a few 64 KiB input chunks, far below the
     # ~1 MB a list of per-fragment objects would take.
     assert peak < 300_000, peak
+
+
+@pytest.mark.parametrize("opcode", [0x1, 0x2])
+def test_size_limit_is_per_message_not_per_stream(opcode: int) -> None:
+    # Two messages of 80 bytes each under a 100-byte limit: each fits, so
+    # both are delivered (the limit never adds up separate messages).
+    out = Collector()
+    gen = WebSocketParser(out, ParserBuffer(), max_msg_size=100)
+    next(gen)
+    payload = b"a" * 80
+    gen.send(encode_frame(opcode, payload, mask=b"abcd") * 3)
+    expected = payload if opcode == 0x2 else payload.decode()
+    assert [m.data for m, _ in out.items] == [expected] * 3

@@ -169,8 +169,10 @@ def WebSocketParser(  # noqa: N802 -- the 2016 name of a generator function
                     f"new message (opcode 0x{opcode:x}) before the fragmented "
                     "message in progress was finished",
                 )
-            if max_msg_size and msg_size + length > max_msg_size:
-                raise _too_big(msg_size + length, max_msg_size)
+            # A new message starts from zero; only continuations add up.
+            size = msg_size + length if opcode == OP_CONTINUATION else length
+            if max_msg_size and size > max_msg_size:
+                raise _too_big(size, max_msg_size)
 
         if has_mask:
             while len(held) - pos < 4:
@@ -181,6 +183,20 @@ def WebSocketParser(  # noqa: N802 -- the 2016 name of a generator function
             pos += 4
         else:
             key = b""
+
+        if opcode == OP_TEXT and fin and len(held) - pos >= length:
+            # The common case, a whole one-frame text message already in
+            # hand: one slice, one unmask, one decode, no bookkeeping.
+            piece = held[pos : pos + length]
+            pos += length
+            if has_mask:
+                piece = mask(key, piece)
+            try:
+                text = piece.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise _invalid_text(exc, 0) from None
+            feed(new(WSMessage, (_TEXT, text, "")), len(text))
+            continue
 
         if opcode == OP_TEXT or (opcode == OP_CONTINUATION and msg_opcode == OP_TEXT):
             # Text is decoded as it arrives, piece by piece, so invalid UTF-8
@@ -195,7 +211,8 @@ def WebSocketParser(  # noqa: N802 -- the 2016 name of a generator function
             # ~50 bytes per piece, a 50x amplification for a peer that sends
             # one-byte fragments.
             if opcode == OP_TEXT:
-                text_buf.clear()
+                if text_buf:
+                    text_buf.clear()
                 pending = b""
                 msg_size = 0
                 decoded = 0
