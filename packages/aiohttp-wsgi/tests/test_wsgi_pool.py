@@ -167,3 +167,27 @@ def test_a_result_for_a_closed_loop_is_dropped() -> None:
     loop.close()
     _Completions(loop).post(fut, "late", None)  # no error: nobody waits any more
     assert not fut.done()
+
+
+@pytest.mark.asyncio
+async def test_loop_caller_runs_calls_in_order_and_reports_failures() -> None:
+    pool = WorkerPool(1)
+    loop = asyncio.get_running_loop()
+    seen: list[object] = []
+    reported: list[dict[str, object]] = []
+    loop.set_exception_handler(lambda _loop, context: reported.append(context))
+    caller = pool.loop_caller(loop)
+
+    def job() -> str:
+        caller(seen.append, 1)
+        caller(int, "not a number")  # fails on the loop: reported, the rest still runs
+        caller(seen.append, 2)
+        return "done"
+
+    try:
+        assert await pool.run(loop, job) == "done"
+        assert seen == [1, 2]  # both ran before the result was delivered
+        assert len(reported) == 1 and isinstance(reported[0]["exception"], ValueError)
+    finally:
+        loop.set_exception_handler(None)
+        pool.shutdown()

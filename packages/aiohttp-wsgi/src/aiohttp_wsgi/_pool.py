@@ -6,6 +6,8 @@
 # ``queue.SimpleQueue``; a finished job is appended to its loop's completion
 # list, and only the first completion since the loop last looked writes to the
 # self-pipe: under load one wake-up delivers the results of many requests.
+# Body chunks a streaming application hands to the loop take the same list,
+# so they stay in order with the result.
 from __future__ import annotations
 
 import asyncio
@@ -33,40 +35,54 @@ _CANCELLED: Final = _Cancelled()
 
 
 class _Completions:
-    """Results handed from worker threads to one event loop, in batches."""
+    """Calls handed from worker threads to one event loop, run in batches and in
+    order: job results, and whatever else a job asks the loop to do."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self._lock = threading.Lock()
-        self._done: list[tuple[asyncio.Future[object], object, BaseException | None]] = []
+        self._calls: list[tuple[Callable[..., object], tuple[object, ...]]] = []
         self._scheduled = False
 
-    def post(self, fut: asyncio.Future[object], result: object, exc: BaseException | None) -> None:
-        """Called from any thread: deliver ``result`` (or ``exc``) to ``fut``."""
+    def call(self, fn: Callable[..., object], /, *args: object) -> None:
+        """Called from any thread: run ``fn(*args)`` on the loop soon."""
         with self._lock:
-            self._done.append((fut, result, exc))
+            self._calls.append((fn, args))
             if self._scheduled:
                 return  # a wake-up is on its way and will take this one too
             self._scheduled = True
         try:
-            self._loop.call_soon_threadsafe(self._deliver)
+            self._loop.call_soon_threadsafe(self._run)
         except RuntimeError:
-            pass  # the loop is closed: nobody waits for the result any more
+            pass  # the loop is closed: nobody waits any more
 
-    def _deliver(self) -> None:
+    def post(self, fut: asyncio.Future[object], result: object, exc: BaseException | None) -> None:
+        """Called from any thread: deliver ``result`` (or ``exc``) to ``fut``."""
+        self.call(_settle, fut, result, exc)
+
+    def _run(self) -> None:
         with self._lock:
-            done = self._done
-            self._done = []
+            calls = self._calls
+            self._calls = []
             self._scheduled = False
-        for fut, result, exc in done:
-            if fut.done():
-                continue  # the request was cancelled meanwhile
-            if exc is not None:
-                fut.set_exception(exc)
-            elif result is _CANCELLED:
-                fut.cancel()
-            else:
-                fut.set_result(result)
+        for fn, args in calls:
+            try:
+                fn(*args)
+            except Exception as exc:  # noqa: BLE001 - as the loop reports a failed callback
+                self._loop.call_exception_handler(
+                    {"message": f"Exception in callback {fn!r}", "exception": exc}
+                )
+
+
+def _settle(fut: asyncio.Future[object], result: object, exc: BaseException | None) -> None:
+    if fut.done():
+        return  # the request was cancelled meanwhile
+    if exc is not None:
+        fut.set_exception(exc)
+    elif result is _CANCELLED:
+        fut.cancel()
+    else:
+        fut.set_result(result)
 
 
 class _FutureSink:
@@ -128,12 +144,22 @@ class WorkerPool(Executor):
         Call from the thread running ``loop``. Cancelling the future does
         not stop a job that already runs; its result is dropped.
         """
-        sink = self._sinks.get(loop)
-        if sink is None:
-            sink = self._sinks[loop] = _Completions(loop)
+        sink = self._sink(loop)
         fut: asyncio.Future[object] = loop.create_future()
         self._put((fn, args, sink, fut))
         return fut  # type: ignore[return-value]  # fn's result lands in it
+
+    def loop_caller(self, loop: asyncio.AbstractEventLoop) -> Callable[..., None]:
+        """A ``call_soon_threadsafe`` for jobs: ``caller(fn, *args)`` runs
+        ``fn(*args)`` on ``loop``, batched with the results of :meth:`run` and
+        in the order the calls were made (a job's calls before its result)."""
+        return self._sink(loop).call
+
+    def _sink(self, loop: asyncio.AbstractEventLoop) -> _Completions:
+        sink = self._sinks.get(loop)
+        if sink is None:
+            sink = self._sinks[loop] = _Completions(loop)
+        return sink
 
     def submit(self, fn: Callable[..., _T], /, *args: object, **kwargs: object) -> Future[_T]:
         """``Executor.submit``: run ``fn(*args, **kwargs)`` in a thread."""

@@ -2,11 +2,11 @@
 # default the application runs in a thread pool, so a blocking application
 # (every real WSGI framework) never stalls the event loop; all socket I/O stays
 # on the loop (a WorkerPool batches the hand-offs, see _pool.py). From the
-# worker thread, body chunks are handed to the loop with
-# ``call_soon_threadsafe`` (FIFO, no waiting) and every DEFAULT_SYNC_BYTES, or
-# whenever the transport is above its high-water mark, the thread waits for
-# the loop to drain: memory stays bounded and a slow reader slows the app
-# down. A list/tuple result (the common "return [body]") is written by the
+# worker thread, body chunks are handed to the loop in order without waiting
+# (the pool's batched caller, else ``call_soon_threadsafe``), and every
+# DEFAULT_SYNC_BYTES, or whenever the transport is above its high-water mark,
+# the thread waits for the loop to drain: memory stays bounded and a slow
+# reader slows the app down. A list/tuple result (the common "return [body]") is written by the
 # loop in one go after the thread returns, with a Content-Length computed
 # from it. ``executor=False`` runs the application on the loop, as in 2016.
 from __future__ import annotations
@@ -119,6 +119,9 @@ class WsgiResponse:
         self._state = StartResponseState(self._app_write)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread_mode = False
+        # How the application thread asks the loop to write (FIFO): the
+        # pool's batched caller, or loop.call_soon_threadsafe.
+        self._call_soon: Callable[..., object] | None = None
         self._unsynced = 0
         self._out: _Coalescer | None = None  # made by _start(): the fast path needs none
         self._complete_close = False
@@ -361,7 +364,7 @@ class WsgiResponse:
             self._unsynced = 0
             asyncio.run_coroutine_threadsafe(self._awrite(bytes(data)), loop).result()
         else:
-            loop.call_soon_threadsafe(self._write_nowait, bytes(data))
+            (self._call_soon or loop.call_soon_threadsafe)(self._write_nowait, bytes(data))
 
 
 class WSGIServerHttpProtocol(ServerHttpProtocol):
@@ -488,6 +491,7 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
                 response._loop = loop
                 response._thread_mode = True
                 if isinstance(executor, WorkerPool):
+                    response._call_soon = executor.loop_caller(loop)
                     body = await executor.run(loop, self._run_app, environ, response)
                 else:
                     body = await loop.run_in_executor(executor, self._run_app, environ, response)
