@@ -6,9 +6,10 @@
 # (the pool's batched caller, else ``call_soon_threadsafe``), and every
 # DEFAULT_SYNC_BYTES, or whenever the transport is above its high-water mark,
 # the thread waits for the loop to drain: memory stays bounded and a slow
-# reader slows the app down. A list/tuple result (the common "return [body]") is written by the
-# loop in one go after the thread returns, with a Content-Length computed
-# from it. ``executor=False`` runs the application on the loop, as in 2016.
+# reader slows the app down. A list/tuple result (the common "return [body]")
+# is written by the loop in one go after the thread returns, with a
+# Content-Length computed from it and a head joined from strings (_fast_head).
+# ``executor=False`` runs the application on the loop, as in 2016.
 from __future__ import annotations
 
 import asyncio
@@ -134,6 +135,7 @@ class WsgiResponse:
 
     @property
     def response(self) -> Response | None:
+        """The :class:`aiohttp_parsers.Response` once headers are sent, else ``None``."""
         resp = self._response
         if resp is None and self._fast is not None:
             # Made now with the same inputs, so it describes what was sent.
