@@ -424,3 +424,32 @@ def test_head_encoding_is_utf8_unless_set() -> None:
         resp.add_header("X-Name", "caf\xe9")
         resp.send_headers()
         assert expected in out.out
+
+
+def test_framing_headers_are_recognised_in_any_case() -> None:
+    """RFC 9110 section 5.1: field names are case-insensitive."""
+    resp = Response(FakeTransport(), 200)
+    resp.add_header("content-length", "5")
+    resp.add_header("CONNECTION", "close")
+    assert (resp.length, resp.keep_alive()) == (5, False)
+    resp.send_headers()
+    assert resp.headers.getall("Content-Length") == ["5"]
+    assert "Transfer-Encoding" not in resp.headers
+    chunked = Response(FakeTransport(), 200)
+    chunked.add_header("transfer-ENCODING", "chunked")
+    assert chunked.chunked and "Transfer-Encoding" not in chunked.headers
+    upgrade = Response(FakeTransport(), 101)
+    upgrade.add_header("upgrade", "WebSocket")
+    upgrade.add_header("connection", "Upgrade")
+    assert upgrade.websocket and upgrade.upgrade
+
+
+def test_hop_headers_are_dropped_in_any_case() -> None:
+    class Proxied(Response):
+        HOP_HEADERS = ("Keep-Alive", "Proxy-Authenticate")
+
+    resp = Proxied(FakeTransport(), 200)
+    resp.add_header("keep-alive", "timeout=5")
+    resp.add_header("PROXY-AUTHENTICATE", "Basic")
+    resp.add_header("X-Kept", "1")
+    assert list(resp.headers) == ["X-Kept"]

@@ -216,17 +216,20 @@ class HttpMessage(abc.ABC):
         value = value.strip()
         _check_header(name, value)
         key = istr(name)
-        if key == hdrs.CONTENT_LENGTH:
+        # Field names are case-insensitive (RFC 9110 section 5.1); istr only
+        # makes them so as CIMultiDict keys, not in comparisons.
+        lname = name.lower()
+        if lname == "content-length":
             if not (value.isascii() and value.isdigit()):
                 raise ValueError(f"Content-Length must be a decimal number, got {value!r}")
             self.length = int(value)
-        if key == hdrs.TRANSFER_ENCODING:
+        if lname == "transfer-encoding":
             # Framing is ours to write: only remember that chunked was asked.
             self.has_chunked_hdr = value.lower() == "chunked"
             if self.has_chunked_hdr:
                 self.chunked = True
             return
-        if key == hdrs.CONNECTION:
+        if lname == "connection":
             val = value.lower()
             if "upgrade" in val:
                 self.upgrade = True
@@ -234,11 +237,11 @@ class HttpMessage(abc.ABC):
                 self.keepalive = False
             elif "keep-alive" in val:
                 self.keepalive = True
-        elif key == hdrs.UPGRADE:
+        elif lname == "upgrade":
             if "websocket" in value.lower():
                 self.websocket = True
             self.headers[key] = value
-        elif key not in self.HOP_HEADERS:
+        elif not self.HOP_HEADERS or lname not in {h.lower() for h in self.HOP_HEADERS}:
             self.headers.add(key, value)
 
     def add_headers(self, *headers: tuple[str, str]) -> None:
