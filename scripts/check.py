@@ -109,6 +109,12 @@ def install_test_groups() -> None:
 def lint() -> None:
     paths = ("packages", "scripts", "examples", "benchmarks", "fuzz")
     run(sys.executable, "-m", "ruff", "check", *paths)
+    # Each sdist carries its own copy of the mypyc build hook; they must not drift.
+    hooks = sorted(PACKAGES.glob("*/hatch_build.py"))
+    if len({h.read_bytes() for h in hooks}) > 1:
+        names = ", ".join(str(h.relative_to(ROOT)) for h in hooks)
+        print(f"the build hooks differ: {names}", flush=True)
+        raise subprocess.CalledProcessError(1, ["lint", "hatch_build.py"])
 
 
 def types() -> None:

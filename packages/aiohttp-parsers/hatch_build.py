@@ -6,9 +6,15 @@ Off by default, so ``pip install`` / ``hatch build`` give the pure wheel.
 list is copied next to itself as ``<name>_c.py`` (imports between listed
 modules rewritten to the twins), the copies are compiled by mypyc in a
 scratch directory, and the extension modules are added to a
-platform-tagged wheel. The pure modules stay in the wheel, untouched: the
-package's ``_speedups`` module picks the twins unless AIOHTTP_NO_EXTENSIONS
-is set. Needs a C compiler.
+platform-tagged wheel. The ``swap`` table names pure modules that the
+compiled ones import in the form of another (compiled) module with the same
+API: ``{"_mask" = "_wordmask"}`` makes ``from ._mask import`` read
+``from ._wordmask_c import`` in every twin. Each name in ``runtime`` (a
+library the twins call natively, e.g. librt) becomes a requirement of the
+compiled wheel, at least the version the twins were compiled against. The
+pure modules stay in the wheel, untouched: the package's ``_speedups``
+module picks the twins unless AIOHTTP_NO_EXTENSIONS is set. Needs a C
+compiler.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +41,14 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         self._scratch = Path(tempfile.mkdtemp(prefix="mypyc-"))
         work = self._scratch / package
         shutil.copytree(source, work, ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+        swap: dict[str, str] = dict(self.config.get("swap", {}))
+        renames = {name: f"{name}_c" for name in modules}
+        renames.update({pure: f"{twin}_c" for pure, twin in swap.items()})
         twins = []
         for name in modules:
             text = (source / f"{name}.py").read_text(encoding="utf-8")
-            for other in modules:
-                text = re.sub(rf"from \.{other} import", f"from .{other}_c import", text)
+            for old, new in renames.items():
+                text = re.sub(rf"from \.{old} import", f"from .{new} import", text)
             twin = work / f"{name}_c.py"
             twin.write_text(text, encoding="utf-8")
             twins.append(str(twin.relative_to(self._scratch)))
@@ -53,6 +63,8 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         # mypyc's shared runtime module for the group sits at the top level.
         for ext in self._scratch.glob("*__mypyc.*.so"):
             force[str(ext)] = ext.name
+        for lib in self.config.get("runtime", []):
+            build_data["dependencies"].append(f"{lib}>={installed_version(lib)}")
         build_data["pure_python"] = False
         build_data["infer_tag"] = True
 
