@@ -3,12 +3,10 @@ bytes end in a message or a documented error (issue 9)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine
-
 import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 from parsers_drive import Out, parse_requests, parse_response, run
+from parsers_sink import Sink, finish
 
 from aiohttp_errors import BadHttpMessage, LineTooLong
 from aiohttp_parsers import (
@@ -25,26 +23,6 @@ from aiohttp_parsers import (
 from aiohttp_streams import EofStream
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-class Sink(asyncio.WriteTransport):
-    """A transport that keeps what is written (the bytes a peer would get)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.data = bytearray()
-
-    def write(self, data: bytes | bytearray | memoryview) -> None:
-        self.data += data
-
-
-def finish(coro: Coroutine[object, object, None]) -> None:
-    """Run a coroutine that never suspends (``write_eof`` on a plain transport)."""
-    try:
-        coro.send(None)
-    except StopIteration:
-        return
-    raise AssertionError("write_eof suspended")
 
 
 def pieces_of(data: bytes, cuts: list[int]) -> list[bytes]:

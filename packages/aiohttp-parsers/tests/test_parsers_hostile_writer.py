@@ -3,29 +3,10 @@ connection headers given by hand, odd orders of calls, HTTP/0.9."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine
-
 import pytest
+from parsers_sink import Sink, finish
 
 from aiohttp_parsers import HttpVersion, Request, Response, hdrs, parse_mimetype
-
-
-class Sink(asyncio.WriteTransport):
-    def __init__(self) -> None:
-        super().__init__()
-        self.data = bytearray()
-
-    def write(self, data: bytes | bytearray | memoryview) -> None:
-        self.data += data
-
-
-def finish(coro: Coroutine[object, object, None]) -> None:
-    try:
-        coro.send(None)
-    except StopIteration:
-        return
-    raise AssertionError("suspended")
 
 
 def chunked(msg: Response) -> bool:

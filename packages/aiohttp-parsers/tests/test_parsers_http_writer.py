@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 from parsers_drive import Out, parse_requests, parse_response, run
+from parsers_sink import Sink
 
 from aiohttp_parsers import (
     HttpPayloadParser,
@@ -284,23 +285,12 @@ async def test_write_drain_with_stream_writer() -> None:
     assert body == b"x" * 4096 * 40
 
 
-class FakeTransport(asyncio.WriteTransport):
-    """Collects writes: for checks on the message state, not on the wire."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.out = bytearray()
-
-    def write(self, data: bytes | bytearray | memoryview) -> None:
-        self.out += data
-
-
 def test_keep_alive_and_force_close() -> None:
-    resp = Response(FakeTransport(), 200)
+    resp = Response(Sink(), 200)
     assert resp.keep_alive()
     resp.force_close()
     assert not resp.keep_alive()
-    resp10 = Response(FakeTransport(), 200, http_version=HttpVersion10)
+    resp10 = Response(Sink(), 200, http_version=HttpVersion10)
     assert not resp10.keep_alive()
     resp10.add_header("Connection", "keep-alive")
     assert resp10.keep_alive()
@@ -309,39 +299,39 @@ def test_keep_alive_and_force_close() -> None:
 
 
 def test_connection_headers() -> None:
-    transport = FakeTransport()
+    transport = Sink()
     resp = Response(transport, 101)
     resp.add_headers(("Connection", "Upgrade"), ("Upgrade", "websocket"))
     assert resp.upgrade and resp.websocket
     resp.send_headers()
-    assert b"Connection: upgrade\r\n" in transport.out
-    assert b"Upgrade: websocket\r\n" in transport.out
+    assert b"Connection: upgrade\r\n" in transport.data
+    assert b"Upgrade: websocket\r\n" in transport.data
 
-    transport10 = FakeTransport()
+    transport10 = Sink()
     resp10 = Response(transport10, 200, http_version=HttpVersion10)
     resp10.add_headers(("Connection", "keep-alive"), ("Content-Length", "0"))
     resp10.send_headers()
-    assert b"Connection: keep-alive\r\n" in transport10.out
+    assert b"Connection: keep-alive\r\n" in transport10.data
 
 
 def test_status_line_and_reason() -> None:
-    assert Response(FakeTransport(), 200).status_line == "HTTP/1.1 200 OK\r\n"
-    assert Response(FakeTransport(), 418).reason == "I'm a Teapot"
-    assert Response(FakeTransport(), 599).reason == "599"
-    assert Response(FakeTransport(), 200, reason="Fine").status_line == "HTTP/1.1 200 Fine\r\n"
-    req = Request(FakeTransport(), "GET", "/p", http_version=HttpVersion10)
+    assert Response(Sink(), 200).status_line == "HTTP/1.1 200 OK\r\n"
+    assert Response(Sink(), 418).reason == "I'm a Teapot"
+    assert Response(Sink(), 599).reason == "599"
+    assert Response(Sink(), 200, reason="Fine").status_line == "HTTP/1.1 200 Fine\r\n"
+    req = Request(Sink(), "GET", "/p", http_version=HttpVersion10)
     assert req.status_line == "GET /p HTTP/1.0\r\n"
     assert (req.method, req.path) == ("GET", "/p")
 
 
 def test_enable_chunked_drops_content_length() -> None:
-    transport = FakeTransport()
+    transport = Sink()
     resp = Response(transport, 200)
     resp.add_header("Content-Length", "3")
     resp.enable_chunked_encoding()
     resp.send_headers()
-    assert b"Content-Length" not in transport.out
-    assert b"Transfer-Encoding: chunked" in transport.out
+    assert b"Content-Length" not in transport.data
+    assert b"Transfer-Encoding: chunked" in transport.data
 
 
 @pytest.mark.parametrize(
@@ -358,30 +348,30 @@ def test_enable_chunked_drops_content_length() -> None:
 )
 def test_header_injection_refused(name: str, value: str) -> None:
     with pytest.raises(ValueError):
-        Response(FakeTransport(), 200).add_header(name, value)
+        Response(Sink(), 200).add_header(name, value)
 
 
 def test_bad_start_line_parts_refused() -> None:
     with pytest.raises(ValueError):
-        Response(FakeTransport(), 200, reason="OK\r\nX: y")
+        Response(Sink(), 200, reason="OK\r\nX: y")
     with pytest.raises(ValueError):
-        Response(FakeTransport(), 42)
+        Response(Sink(), 42)
     with pytest.raises(ValueError):
-        Request(FakeTransport(), "GE T", "/")
+        Request(Sink(), "GE T", "/")
     with pytest.raises(ValueError):
-        Request(FakeTransport(), "GET", "/a b")
+        Request(Sink(), "GET", "/a b")
 
 
 @pytest.mark.asyncio
 async def test_write_returns_2016_values() -> None:
-    resp = Response(FakeTransport(), 200)
+    resp = Response(Sink(), 200)
     resp.send_headers()
     assert resp.write(b"x") == ()
     await resp.write(b"y", drain=True)  # nothing to drain on a plain transport
 
 
 def test_headers_sent_once() -> None:
-    resp = Response(FakeTransport(), 200)
+    resp = Response(Sink(), 200)
     resp.send_headers()
     assert resp.is_headers_sent()
     with pytest.raises(AssertionError):
@@ -392,20 +382,20 @@ def test_headers_sent_once() -> None:
 
 
 def test_hop_headers_dropped() -> None:
-    transport = FakeTransport()
+    transport = Sink()
     resp = Response(transport, 200)
     resp.HOP_HEADERS = (hdrs.KEEP_ALIVE,)
     resp.add_headers(("Keep-Alive", "timeout=5"), ("X", "y"))
     resp.send_headers()
-    assert b"Keep-Alive" not in transport.out
+    assert b"Keep-Alive" not in transport.data
 
 
 def test_parsed_request_round_trip_exact() -> None:
-    transport = FakeTransport()
+    transport = Sink()
     req = Request(transport, "DELETE", "http://example.com/x")
     req.add_headers(("Host", "example.com"), ("Content-Length", "0"))
     req.send_headers()
-    buf = ParserBuffer(bytes(transport.out))
+    buf = ParserBuffer(bytes(transport.data))
     out: Out[object] = Out()
     assert run(HttpRequestParser()(out, buf), iter([]))
     assert not buf
@@ -417,28 +407,28 @@ def test_head_encoding_is_utf8_unless_set() -> None:
         ("utf-8", b"X-Name: caf\xc3\xa9\r\n"),
         ("latin-1", b"X-Name: caf\xe9\r\n"),
     ):
-        out = FakeTransport()
+        out = Sink()
         resp = Response(out, 200)
         if encoding != "utf-8":
             resp.header_encoding = encoding
         resp.add_header("X-Name", "caf\xe9")
         resp.send_headers()
-        assert expected in out.out
+        assert expected in out.data
 
 
 def test_framing_headers_are_recognised_in_any_case() -> None:
     """RFC 9110 section 5.1: field names are case-insensitive."""
-    resp = Response(FakeTransport(), 200)
+    resp = Response(Sink(), 200)
     resp.add_header("content-length", "5")
     resp.add_header("CONNECTION", "close")
     assert (resp.length, resp.keep_alive()) == (5, False)
     resp.send_headers()
     assert resp.headers.getall("Content-Length") == ["5"]
     assert "Transfer-Encoding" not in resp.headers
-    chunked = Response(FakeTransport(), 200)
+    chunked = Response(Sink(), 200)
     chunked.add_header("transfer-ENCODING", "chunked")
     assert chunked.chunked and "Transfer-Encoding" not in chunked.headers
-    upgrade = Response(FakeTransport(), 101)
+    upgrade = Response(Sink(), 101)
     upgrade.add_header("upgrade", "WebSocket")
     upgrade.add_header("connection", "Upgrade")
     assert upgrade.websocket and upgrade.upgrade
@@ -448,7 +438,7 @@ def test_hop_headers_are_dropped_in_any_case() -> None:
     class Proxied(Response):
         HOP_HEADERS = ("Keep-Alive", "Proxy-Authenticate")
 
-    resp = Proxied(FakeTransport(), 200)
+    resp = Proxied(Sink(), 200)
     resp.add_header("keep-alive", "timeout=5")
     resp.add_header("PROXY-AUTHENTICATE", "Basic")
     resp.add_header("X-Kept", "1")
