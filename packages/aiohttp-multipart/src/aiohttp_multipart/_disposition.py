@@ -186,10 +186,10 @@ def parse_content_disposition(header: str | None) -> tuple[str | None, dict[str,
     fast = _FORM_FAST_RE.fullmatch(header)
     if fast is not None:
         name, filename = fast.groups()
-        return "form-data", {"name": name} if filename is None else {
-            "name": name,
-            "filename": filename,
-        }
+        params = {"name": name}
+        if filename is not None:
+            params["filename"] = filename
+        return "form-data", params
     parsed = _parse_general(header)
     if isinstance(parsed, str):
         _warn_header(header, parsed)

@@ -19,8 +19,9 @@ __all__ = ("parse_buffered_headers", "read_part_headers")
 
 # RFC 9110 section 5.6.2: field-name = token
 _TOKEN_RE: Final = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-# Names parts nearly always carry, known to be tokens: no regex for them.
+# RFC 5322 section 3.2.2: a folded line starts with WSP.
 _FOLD_START: Final = (b" ", b"\t")
+# Names parts nearly always carry, known to be tokens: no regex for them.
 _KNOWN_NAMES: Final = frozenset(
     (b"Content-Disposition", b"Content-Type", b"Content-Transfer-Encoding", b"Content-Length")
 )
