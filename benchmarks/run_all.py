@@ -366,12 +366,13 @@ def main() -> None:
     summaries = []
     global _COMPILED_PY
     wanted = [w for w in WORKLOADS if not only or w in only]
-    if not args.no_compiled and any(w in compiled_twins() for w in wanted):
+    twins = compiled_twins()
+    if not args.no_compiled and any(w in twins for w in wanted):
         _COMPILED_PY = compiled_python()
     for workload in wanted:
         print(f"=== {workload}", flush=True)
         impls = WORKLOADS[workload][1]
-        if workload in compiled_twins():
+        if workload in twins:
             impls = [impls[0], "ours-mypyc", *impls[1:]]
         lines, summary = run_workload(
             workload,
