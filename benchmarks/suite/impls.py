@@ -604,6 +604,26 @@ def w5_multipart(data: list[bytes]) -> Run:
     return _run_fed(_our_stream(), consume, data)
 
 
+def w5_floor(data: list[bytes]) -> Run:
+    """Not a parser: the least any parser does in this harness.
+
+    Every piece is awaited from the stream and searched once for the
+    delimiter with ``bytes.find`` (what ours and defnull's parser both use);
+    nothing is decoded. No pure-Python parser can beat this row, so the
+    fastest peer's time over it bounds the ratio any parser can reach.
+    """
+    delim = b"\r\n--" + I.BOUNDARY.encode()
+
+    async def consume(stream: Any) -> Any:
+        pieces = []
+        while chunk := await stream.read(I.PIECE):
+            chunk.find(delim)
+            pieces.append(chunk)
+        return pieces
+
+    return _run_fed(_our_stream(), consume, data)
+
+
 def w5_streaming_form_data(data: list[bytes]) -> Run:
     from streaming_form_data import StreamingFormDataParser
     from streaming_form_data.targets import BaseTarget

@@ -53,6 +53,7 @@ ADAPTERS: dict[str, dict[str, Callable[[Any], impls.Run]]] = {
         "W4": partial(impls.w4_websockets, pure=False),
     },
     "multipart": {"W5": impls.w5_multipart},
+    "floor": {"W5": impls.w5_floor},
     "python-multipart": {"W5": impls.w5_python_multipart},
     "streaming-form-data": {"W5": impls.w5_streaming_form_data},
     "asyncio": {"W6": impls.w6_asyncio},
@@ -127,6 +128,16 @@ def build(workload: str, scale: I.Scale) -> tuple[Any, Callable[[Any], None], in
     raise ValueError(workload)
 
 
+def _all_bytes_check(data: list[bytes]) -> Callable[[Any], None]:
+    """The check for the floor row, which decodes nothing: every byte taken in."""
+    total = sum(map(len, data))
+
+    def check(result: Any) -> None:
+        assert sum(map(len, result)) == total, "bytes missing"
+
+    return check
+
+
 def _version(impl: str, workload: str) -> str:
     import importlib.metadata
 
@@ -139,6 +150,7 @@ def _version(impl: str, workload: str) -> str:
         "aiohttp3-C": "aiohttp",
         "websockets-C": "websockets",
         "asyncio": None,
+        "floor": None,
     }.get(impl, impl)
     if dist is None:
         return sys.version.split()[0]
@@ -157,6 +169,8 @@ def main() -> None:
     workload, impl = sys.argv[1], sys.argv[2]
     scale = I.Scale.quick() if "--quick" in sys.argv else I.Scale()
     data, check, items = build(workload, scale)
+    if impl == "floor":
+        check = _all_bytes_check(data)
     run = ADAPTERS[impl][workload](data)
     if impl == "ours-mypyc":
         import importlib
