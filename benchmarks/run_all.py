@@ -13,9 +13,10 @@ a venv of its own under ``benchmarks/.envs/`` (our meta-package is named
 ``python -m venv`` and ``pip install aiohttp==3.* aiohttp-wsgi``. Inputs are
 built in each worker before timing; every worker first checks that it
 decoded exactly the expected content; then the rounds are interleaved:
-round r asks every worker for one timed run, in an order rotated each
-round. The table gives medians and each time's ratio to ours (above 1:
-ours is faster). Memory (``--mem``, on by default for W1, W3, W5) runs
+round r asks every worker for one timed sample (the mean of as many runs
+as take 0.1 s, calibrated per worker), in an order rotated each round.
+The table gives medians and each time's ratio to ours (above 1: ours is
+faster). Memory (``--mem``, on by default for W1, W3, W5) runs
 each implementation once more in a fresh process. W7 loads WSGI servers
 with wrk (``suite/w7.py``).
 
@@ -295,8 +296,8 @@ def run_workload(
     lines = [
         f"### {workload}: {title}",
         "",
-        "| implementation | version | kind | median ms | min ms | ours faster by |",
-        "| --- | --- | --- | ---: | ---: | ---: |",
+        "| implementation | version | kind | median ms | min ms | runs/sample | ours faster by |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for w in workers:
         kind = (
@@ -309,7 +310,7 @@ def run_workload(
         ratio = "" if ours is None or w.impl == "ours" else f"{medians[w.impl] / ours:.2f}x"
         lines.append(
             f"| {w.impl} | {w.hello['version']} | {kind} | {medians[w.impl] * 1e3:.1f} "
-            f"| {min(w.times) * 1e3:.1f} | {ratio} |"
+            f"| {min(w.times) * 1e3:.1f} | {w.hello['loops']} | {ratio} |"
         )
     summary: dict[str, Any] = {"workload": workload}
     if ours is not None and fastest_pure is not None:
@@ -375,8 +376,9 @@ def main() -> None:
         f"Machine: {machine()}  ",
         f"Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  ",
         f"Command: `{command}` ({rounds} interleaved rounds per workload, each "
-        "implementation in its own process; ratios are the peer's median over ours, "
-        "above 1 means ours is faster)",
+        "implementation in its own process; a round takes one sample of each, a sample "
+        "being the mean of as many runs as take 0.1 s (runs/sample); ratios are the "
+        "peer's median over ours, above 1 means ours is faster)",
         "",
     ]
     summaries = []

@@ -5,8 +5,12 @@ inputs, runs the workload once and checks the decoded content (untimed),
 prints one JSON line ``{"ready": ...}`` and then answers commands read from
 stdin, one per line:
 
-- ``run``: one timed run (garbage collected before, collector off while
-  timing, as timeit does); prints ``{"seconds": s}``, the result checked;
+- ``run``: one sample, the mean of ``loops`` timed runs (garbage collected
+  before each, collector off while timing, as timeit does); prints
+  ``{"seconds": s}``, the last result checked. ``loops`` is calibrated
+  once so that a sample takes at least ``MIN_SAMPLE`` (as pyperf does):
+  a workload of a few milliseconds is then not decided by what another
+  process left in the CPU caches;
 - anything else: exit.
 
 With ``--mem`` it instead runs once in the fresh process (peak RSS growth
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 import resource
 import sys
 import time
@@ -68,6 +73,10 @@ ADAPTERS: dict[str, dict[str, Callable[[Any], impls.Run]]] = {
 }
 ADAPTERS["ours-mypyc"] = ADAPTERS["ours"]
 ADAPTERS["aiohttp3-C"] = {w: ADAPTERS["aiohttp3-py"][w] for w in ("W1", "W2", "W3", "W4")}
+
+# Least timed time per sample, in seconds, and the most runs it may take.
+MIN_SAMPLE = 0.1
+MAX_LOOPS = 50
 
 # Items per workload, for the per-item memory columns.
 ITEMS = {"W1": "request", "W2": "MiB", "W3": "frame", "W4": "frame", "W5": "part", "W6": "line"}
@@ -138,6 +147,17 @@ def _all_bytes_check(data: list[bytes]) -> Callable[[Any], None]:
     return check
 
 
+def _timed(run: impls.Run) -> tuple[float, Any]:
+    """One run's time and result: collected before, no collector while timed."""
+    gc.collect()
+    gc.disable()
+    start = time.perf_counter()
+    result = run()
+    seconds = time.perf_counter() - start
+    gc.enable()
+    return seconds, result
+
+
 def _version(impl: str, workload: str) -> str:
     import importlib.metadata
 
@@ -199,19 +219,19 @@ def main() -> None:
         status = "ok"
     except AssertionError as exc:
         status = f"WRONG: {exc}"
-    _emit({"ready": True, "check": status, "version": _version(impl, workload), "items": items})
+    loops = max(1, min(MAX_LOOPS, math.ceil(MIN_SAMPLE / _timed(run)[0])))
+    hello = {"ready": True, "check": status, "version": _version(impl, workload)}
+    _emit({**hello, "items": items, "loops": loops})
     for line in sys.stdin:
         cmd = line.strip()
         if cmd == "run":
-            gc.collect()
-            gc.disable()
-            start = time.perf_counter()
-            result = run()
-            seconds = time.perf_counter() - start
-            gc.enable()
+            total = 0.0
+            for _ in range(loops):
+                seconds, result = _timed(run)
+                total += seconds
             check(result)
             del result
-            _emit({"seconds": seconds})
+            _emit({"seconds": total / loops})
         else:
             break
 
