@@ -9,6 +9,9 @@
 # reader slows the app down. A list/tuple result (the common "return [body]")
 # is written by the loop in one go after the thread returns, with a
 # Content-Length computed from it and a head joined from strings (_fast_head).
+# Any other result streams: its head is joined from strings as well and the
+# body framed by _stream_body, flushed once per loop iteration, so a short
+# streamed body and its end usually share the head's send().
 # ``executor=False`` runs the application on the loop, as in 2016.
 from __future__ import annotations
 
@@ -26,11 +29,12 @@ from aiohttp_parsers import RawRequestMessage, Response, StreamWriter, hdrs
 from aiohttp_streams import StreamReader
 
 from ._environ import environ_base, request_environ
-from ._fast_head import fast_head
+from ._fast_head import fast_head, stream_head
 from ._file_wrapper import FileWrapper
 from ._pool import WorkerPool
 from ._server import ServerHttpProtocol
 from ._start_response import ExcInfo, StartResponseState
+from ._stream_body import StreamBody
 from ._wsgi_input import (
     DEFAULT_BODY_TIMEOUT,
     DEFAULT_MAX_REQUEST_BODY_SIZE,
@@ -115,6 +119,9 @@ class WsgiResponse:
         # (date, body chunks) of a response sent by _write_complete(): the
         # Response object is only made if someone asks for it.
         self._fast: tuple[str, list[bytes] | tuple[bytes, ...]] | None = None
+        # A streamed body sent without a Response (see _begin_stream()).
+        self._stream: StreamBody | None = None
+        self._flush_soon = False
         self._protocol = protocol
         self._head = message.method == "HEAD"
         self._state = StartResponseState(self._app_write)
@@ -143,6 +150,13 @@ class WsgiResponse:
             resp = self._start(sum(map(len, chunks)), date)
             for chunk in chunks:
                 resp.write(chunk)
+            if self._out is not None:
+                self._out.parts.clear()
+        elif resp is None and self._stream is not None:
+            # The same head (same inputs); the body went out through _stream.
+            stream = self._stream
+            resp = self._start(None, stream.date)
+            resp.output_length = stream.output_length
             if self._out is not None:
                 self._out.parts.clear()
         return resp
@@ -187,8 +201,8 @@ class WsgiResponse:
         resp = self._response
         if resp is not None:
             return resp
-        if self._fast is not None and date is None:
-            # _write_complete() sent everything: nothing more goes out.
+        if date is None and (self._fast is not None or self._stream is not None):
+            # The head went out without a Response: none is sent now.
             resp = self.response
             assert resp is not None
             return resp
@@ -242,9 +256,70 @@ class WsgiResponse:
         self._response = resp
         return resp
 
+    def _begin_stream(self) -> StreamBody | None:
+        """Send the head of a streamed body without a Response (see _fast_head).
+
+        ``None`` leaves the response to the Response path: HEAD, 1xx/204/304,
+        a pending 100-continue (the connection must close), no status yet
+        (_start() raises), or a head stream_head declines.
+        """
+        state = self._state
+        code = state.status_code
+        if self._head or state.status is None or code < 200 or code in (204, 304):
+            return None
+        protocol = self._protocol
+        if protocol is not None and protocol._continue_pending:
+            return None
+        message = self.message
+        date = _http_date()
+        made = stream_head(
+            message.version,
+            code,
+            state.reason or Response.calc_reason(code),
+            state.headers,
+            message.should_close or state.close,
+            date,
+            Response.SERVER_SOFTWARE,
+        )
+        if made is None:
+            return None
+        head, length, chunked, close = made
+        if protocol is not None:
+            protocol._response_started = True
+        state.headers_sent = True
+        stream = self._stream = StreamBody(head, length, chunked, close, date)
+        return stream
+
+    def _streaming(self) -> StreamBody | None:
+        """The streamed body, begun now if nothing was sent yet."""
+        stream = self._stream
+        if stream is None and self._response is None and self._fast is None:
+            stream = self._begin_stream()
+        return stream
+
+    def _flush_stream(self) -> None:
+        self._flush_soon = False
+        stream = self._stream
+        if stream is not None and stream.pending:
+            self.writer.write(stream.take())
+
+    def _flush_stream_soon(self) -> None:
+        # Later in this loop iteration at the latest: no wait on the
+        # application, so no block is delayed (PEP 3333 "Buffering and
+        # Streaming"); what else its thread handed over meanwhile (the end of
+        # the body, usually) leaves in the same send().
+        if not self._flush_soon:
+            self._flush_soon = True
+            asyncio.get_running_loop().call_soon(self._flush_stream)
+
     def write(self, data: bytes) -> None:
         """Write a body chunk (loop side), sending the headers first."""
         if not data:
+            return
+        stream = self._streaming()
+        if stream is not None:
+            stream.write(data)
+            self._flush_stream()
             return
         resp = self._start()
         if not self._head:
@@ -253,6 +328,14 @@ class WsgiResponse:
 
     async def write_eof(self, content_length: int | None = None) -> None:
         """Finish the response (loop side)."""
+        # content_length is for the Response path (it adds the header).
+        stream = self._stream if content_length is not None else self._streaming()
+        if stream is not None:
+            stream.end()
+            self._flush_stream()
+            if getattr(self._protocol, "_paused", True):
+                await self.drain()
+            return
         resp = self._start(content_length)
         # RFC 9110 §9.3.2: HEAD responses carry the GET headers but no
         # content, not even a chunked body's last-chunk.
@@ -282,6 +365,13 @@ class WsgiResponse:
             if getattr(self._protocol, "_paused", True):
                 await self.drain()
             return
+        stream = self._stream
+        if stream is not None:  # write() went first: the list follows it
+            for chunk in chunks:
+                if chunk:
+                    stream.write(chunk)
+            await self.write_eof()
+            return
         resp = self._start(sum(len(chunk) for chunk in chunks))
         if not self._head:
             for chunk in chunks:
@@ -296,6 +386,7 @@ class WsgiResponse:
             self._head
             or self._response is not None
             or self._fast is not None
+            or self._stream is not None
             or state.status is None
             or state.headers_sent  # write() was used: its chunks go first
             or code < 200
@@ -338,7 +429,19 @@ class WsgiResponse:
     def _write_nowait(self, data: bytes) -> None:
         if self.writer.transport.is_closing():
             return
-        self.write(data)
+        stream = self._streaming()
+        if stream is None:
+            self.write(data)
+            return
+        stream.write(data)
+        self._flush_stream_soon()
+
+    def _end_nowait(self) -> None:
+        """The application's thread finished a streamed body."""
+        stream = self._stream
+        if stream is not None and not stream.ended and not self.writer.transport.is_closing():
+            stream.end()
+            self._flush_stream_soon()
 
     # -- application side -----------------------------------------------------
 
@@ -504,9 +607,16 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
         finally:
             wsgi_input.close()
 
-        if response._fast is not None:
-            # Sent by _write_complete(): the whole body, with its length.
-            if not response._complete_close:
+        if response._fast is not None or response._stream is not None:
+            # Sent without a Response (_write_complete(), _begin_stream()).
+            stream = response._stream
+            if stream is None:
+                if not response._complete_close:
+                    self.keep_alive(True)
+            elif stream.incomplete:
+                # As below: less than its Content-Length, the client must see the close.
+                self.log_debug("Application sent less than its Content-Length.")
+            elif stream.keep_alive:
                 self.keep_alive(True)
             if self.access_logger is not None:
                 sent = response.response
@@ -553,6 +663,11 @@ class WSGIServerHttpProtocol(ServerHttpProtocol):
             close = getattr(result, "close", None)
             if close is not None:
                 close()
+        loop = response._loop
+        if response._state.headers_sent and loop is not None:
+            # Handed over with the last chunk (same batch): the end of a
+            # streamed body then leaves in its send().
+            (response._call_soon or loop.call_soon_threadsafe)(response._end_nowait)
         return None
 
     async def _run_inline(self, environ: dict[str, object], response: WsgiResponse) -> None:
