@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
+import threading
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
+from typing import ClassVar
 
 import pytest
 from flask import Flask, Response as FlaskResponse, redirect
@@ -221,13 +224,32 @@ def _spec_app(environ: dict[str, object], start_response: object) -> Iterable[by
     for piece in spec.get("write", []):
         write(piece.encode("latin-1"))
 
-    def body() -> Iterator[bytes]:
-        for piece in spec["chunks"]:
-            if piece == "!fail":
-                raise RuntimeError("the application failed mid-body")
-            yield piece.encode("latin-1")
+    return _Body(spec["chunks"])
 
-    return body()
+
+class _Body:
+    """A result iterable that is not a generator, and records its close()."""
+
+    closed: ClassVar[int] = 0
+
+    def __init__(self, pieces: list[str]) -> None:
+        self._pieces = iter(pieces)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        piece = next(self._pieces)
+        if piece == "!fail":
+            raise RuntimeError("the application failed mid-body")
+        return piece.encode("latin-1")
+
+    def close(self) -> None:
+        with _lock:
+            _Body.closed += 1
+
+
+_lock = threading.Lock()
 
 
 def _request(
@@ -328,9 +350,11 @@ def test_edge_cases_on_the_wire(
     fast, slow = servers
     for connection in (None, "keep-alive"):
         data = _request(spec, version, connection) + _BYE
+        closed = _Body.closed
         got = _exchange(fast, data)
         assert got == _exchange(slow, data)
         assert got.startswith(f"HTTP/{version} ".encode())
+        assert _Body.closed == closed + 2  # PEP 3333: close() whatever happened
     head = b"HEAD" + _request(spec)[3:] + _BYE
     assert _exchange(fast, head) == _exchange(slow, head)
 
@@ -361,7 +385,12 @@ def test_wire_bytes_of_a_generator() -> None:
         chunked = _exchange(srv, _request(plain) + _BYE)
         with_length = _exchange(srv, _request(sized) + _BYE)
         until_close = _exchange(srv, _request(plain, "1.0"))
-    assert srv.errors == []
+        assert srv.errors == []
+        failing = {**plain, "chunks": ["ab", "!fail", "never"]}
+        failed = _exchange(srv, _request(failing) + _BYE)
+    assert srv.errors == ["Error handling request"]
+    # Failed after the head went out: what was sent, no last-chunk, closed.
+    assert failed.endswith(b"Transfer-Encoding: chunked\r\n" + server + b"2\r\nab\r\n")
     head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nDate: -\r\n"
     assert chunked.startswith(
         head
@@ -412,3 +441,28 @@ def test_flask_bytes_are_the_response_bytes() -> None:
     assert got.count(b"HTTP/1.1 ") == 9
     assert b"Content-Length: 16\r\n" in got and b"hello from flask" in got
     assert b"\r\n\r\n6\r\nrow 0\n\r\n6\r\nrow 1\n\r\n6\r\nrow 2\n\r\n0\r\n\r\n" in got
+
+
+def test_access_log_of_a_streamed_response(caplog: pytest.LogCaptureFixture) -> None:
+    log = logging.getLogger("test.wsgi.stream.access")
+    fmt = '%s %b %O "%{Server}o %{Content-Length}o %{Transfer-Encoding}o"'
+    spec = {"status": "200 OK", "headers": [("Content-Type", "text/plain")], "chunks": ["ab", "c"]}
+    sized = {**spec, "headers": [("Content-Length", "9")]}  # under-run: closed
+    lines = []
+    for protocol in (WSGIServerHttpProtocol, SlowProtocol):
+        caplog.clear()
+        kw = {"access_log": log, "access_log_format": fmt, "protocol": protocol}
+        with ServerThread(_bye_app, validate=False, **kw) as srv:
+            with caplog.at_level(logging.INFO, logger=log.name):
+                _exchange(srv, _request(spec) + _request(spec, "1.0", "keep-alive") + _BYE)
+                _exchange(srv, _request(sized))
+                srv.wait_idle()
+        lines.append([r.getMessage() for r in caplog.records if r.name == log.name])
+    assert lines[0] == lines[1]
+    # The HTTP/1.0 body ends with the connection: /bye is never answered.
+    server = Response.SERVER_SOFTWARE
+    assert [line.split(" ", 2)[1] + line.split('"')[1][len(server) :] for line in lines[0]] == [
+        "18 - chunked",
+        "3 - -",
+        "3 9 -",
+    ]
