@@ -50,6 +50,7 @@ from ._speedups import (
     parse_buffered_headers,
     parse_content_disposition,
     parse_content_type,
+    parse_form_headers,
     read_part_headers,
     safe_len,
 )
@@ -99,7 +100,8 @@ class BodyPartReader:
         max_size: int | None = DEFAULT_MAX_PART_SIZE,
         max_line_size: int = DEFAULT_MAX_LINE_SIZE,
     ) -> None:
-        self.headers = _as_proxy(headers)
+        # What MultipartReader passes: taken as it is, without a call.
+        self.headers = headers if type(headers) is CIMultiDictProxy else _as_proxy(headers)
         self._boundary = boundary
         self._delim = b"\r\n" + boundary
         self._dlen = len(self._delim)
@@ -121,6 +123,9 @@ class BodyPartReader:
         self._max_size = max_size
         self._max_line_size = max_line_size
         self._disposition: tuple[str | None, dict[str, str]] | None = None
+        # (name, filename) when MultipartReader matched a browser-shaped
+        # form-data header block: what the two properties would compute.
+        self._form_names: tuple[str, str | None] | None = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.filename or self.name or ''!r}>"
@@ -195,9 +200,28 @@ class BodyPartReader:
                     self._content.unread_data(data[idx + 2 :])
                 return data[:idx]
             self._buf += data
-        chunk = await self._next_chunk(size)
-        self._count(len(chunk))
-        return chunk
+        # The buffer holds the rest of a chunk (after part headers, or a
+        # possible delimiter start held back): cut from it, reading more only
+        # when what it holds might all be the start of the delimiter. A small
+        # part ends here without a single await.
+        buf = self._buf
+        delim = self._delim
+        while True:
+            idx = buf.find(delim)
+            if idx != -1:
+                if idx > size:
+                    chunk = _cut(buf, size)
+                else:
+                    chunk = _cut(buf, idx)
+                    self._finish()
+                self._count(len(chunk))
+                return chunk
+            safe = safe_len(buf, delim)
+            if safe:
+                chunk = _cut(buf, min(safe, size))
+                self._count(len(chunk))
+                return chunk
+            await self._fill(size)
 
     async def readline(self) -> bytes:
         """Read one line of the body, with its line ending (``b''`` at the end)."""
@@ -291,11 +315,15 @@ class BodyPartReader:
     @property
     def filename(self) -> str | None:
         """The file name from Content-Disposition, as sent (see README: sanitise it)."""
+        if self._form_names is not None:
+            return self._form_names[1]
         return content_disposition_filename(self._content_disposition()[1], "filename")
 
     @property
     def name(self) -> str | None:
         """The form field name from Content-Disposition (RFC 7578 section 4.2)."""
+        if self._form_names is not None:
+            return self._form_names[0]
         return content_disposition_filename(self._content_disposition()[1], "name")
 
     # -- internals ---------------------------------------------------------------
@@ -343,22 +371,6 @@ class BodyPartReader:
         if not data:
             self._truncated()
         self._buf += data
-
-    async def _next_chunk(self, size: int) -> bytes:
-        buf = self._buf
-        delim = self._delim
-        while True:
-            idx = buf.find(delim)
-            if idx != -1:
-                if idx > size:
-                    return _cut(buf, size)
-                chunk = _cut(buf, idx)
-                self._finish()
-                return chunk
-            safe = safe_len(buf, delim)
-            if safe:
-                return _cut(buf, min(safe, size))
-            await self._fill(size)
 
     def _finish(self) -> None:
         """The buffer starts with the delimiter: leave "--boundary..." to the reader."""
@@ -519,9 +531,13 @@ class MultipartReader:
         self._parts += 1
         if self._parts > self._max_parts:
             raise BadHttpMessage(f"multipart body has more than {self._max_parts} parts")
-        headers = parse_buffered_headers(
-            buf, max_size=self._max_part_header_size, max_count=self._max_part_headers
-        )
+        max_size = self._max_part_header_size
+        max_count = self._max_part_headers
+        form = parse_form_headers(buf, max_size=max_size, max_count=max_count)
+        if form is not None:
+            self._last_part = self._get_part_reader(*form)
+            return self._last_part
+        headers = parse_buffered_headers(buf, max_size=max_size, max_count=max_count)
         if headers is None:
             self._last_part = await self.fetch_next_part()
         else:
@@ -545,7 +561,16 @@ class MultipartReader:
 
     # -- internals ---------------------------------------------------------------
 
-    def _get_part_reader(self, headers: CIMultiDictProxy[str]) -> BodyPartReader | MultipartReader:
+    def _get_part_reader(
+        self,
+        headers: CIMultiDictProxy[str],
+        form_names: tuple[str, str | None] | None = None,
+    ) -> BodyPartReader | MultipartReader:
+        """The reader of a part with these headers.
+
+        ``form_names`` comes with a browser-shaped block (parse_form_headers):
+        its disposition is form-data with these name and filename.
+        """
         part = self.part_reader_cls(self._boundary, headers, self._content)
         part._max_size = self._max_part_size
         raw_ctype = headers.get(CONTENT_TYPE)
@@ -574,7 +599,12 @@ class MultipartReader:
             nested._depth = self._depth + 1
             return nested
         if self._form_data:
-            part._check_form_data()
+            if form_names is None:
+                part._check_form_data()
+            else:
+                # A form-data disposition, so nothing to warn about; the names
+                # are fixed now, as _check_form_data() fixes the disposition.
+                part._form_names = form_names
         return part
 
     @property

@@ -20,14 +20,23 @@ __all__ = ("ContentStream", "ResponseLike", "_Readable", "_Source", "_cut")
 _FILL_SIZE = 65536
 
 
+# Up to this many bytes _cut() copies through a slice: two copies, but for a
+# form field's few bytes (or a few KiB) cheaper than setting up and releasing
+# two memoryviews; above it the second copy of a big chunk costs more.
+_SMALL_CUT = 8192
+
+
 def _cut(buf: bytearray, n: int) -> bytes:
-    """Remove and return the first ``n`` bytes of ``buf`` (one copy)."""
+    """Remove and return the first ``n`` bytes of ``buf``."""
     if n >= len(buf):
         data = bytes(buf)
         buf.clear()
         return data
-    with memoryview(buf) as view, view[:n] as head:
-        data = bytes(head)
+    if n <= _SMALL_CUT:
+        data = bytes(buf[:n])
+    else:
+        with memoryview(buf) as view, view[:n] as head:
+            data = bytes(head)
     del buf[:n]
     return data
 

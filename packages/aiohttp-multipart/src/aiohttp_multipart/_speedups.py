@@ -18,6 +18,7 @@ __all__ = (
     "parse_buffered_headers",
     "parse_content_disposition",
     "parse_content_type",
+    "parse_form_headers",
     "read_part_headers",
     "safe_len",
 )
@@ -34,6 +35,7 @@ if TYPE_CHECKING or NO_EXTENSIONS:
     )
     from ._headers import (
         parse_buffered_headers as parse_buffered_headers,
+        parse_form_headers as parse_form_headers,
         read_part_headers as read_part_headers,
     )
 
@@ -48,6 +50,7 @@ else:
         )
         from ._headers_c import (
             parse_buffered_headers as parse_buffered_headers,
+            parse_form_headers as parse_form_headers,
             read_part_headers as read_part_headers,
         )
 
@@ -61,6 +64,7 @@ else:
         )
         from ._headers import (
             parse_buffered_headers as parse_buffered_headers,
+            parse_form_headers as parse_form_headers,
             read_part_headers as read_part_headers,
         )
 
