@@ -17,15 +17,14 @@ class StreamBody:
     .. attribute:: output_length  bytes framed so far, head included
     """
 
-    __slots__ = ("date", "close", "chunked", "remaining", "head_length", "output_length",
-                 "ended", "pending")  # fmt: skip
+    __slots__ = ("date", "close", "chunked", "remaining", "output_length", "ended", "pending")
 
     def __init__(self, head: bytes, length: int | None, chunked: bool, close: bool, date: str):
         self.date = date  # of the head: a Response made later must show the same
         self.close = close
         self.chunked = chunked
         self.remaining = length
-        self.head_length = self.output_length = len(head)
+        self.output_length = len(head)
         self.ended = False
         self.pending: list[bytes] = [head]
 
