@@ -220,3 +220,29 @@ def test_reader_same_with_and_without_fast_path(block: bytes, subtype: str) -> N
         patch.setattr(_reader, "parse_form_headers", lambda buf, **limits: None)
         general = asyncio.run(_read_all(block, subtype))
     assert fast == general
+
+
+def test_names_fixed_per_part_yet_warned_each_time_when_rfc2231() -> None:
+    # A part's name and filename are computed once when plain; an RFC 2231
+    # section that does not parse is still warned about on every access.
+    async def main() -> tuple[list[object], int]:
+        stream = StreamReader()
+        stream.feed_data(
+            b"--b\r\nContent-Disposition: attachment; name=a; filename*0*=bad\r\n\r\nx"
+            b'\r\n--b\r\nContent-Disposition: form-data; name="a;b"; filename=c\r\n\r\ny'
+            b"\r\n--b--\r\n"
+        )
+        stream.feed_eof()
+        reader = MultipartReader({"Content-Type": "multipart/mixed; boundary=b"}, stream)
+        seen: list[object] = []
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            async for part in reader:
+                assert isinstance(part, BodyPartReader)
+                for _ in range(3):
+                    seen.append((part.name, part.filename))
+        return seen, len(caught)
+
+    seen, warned = asyncio.run(main())
+    assert seen == [("a", None)] * 3 + [("a;b", "c")] * 3
+    assert warned == 3

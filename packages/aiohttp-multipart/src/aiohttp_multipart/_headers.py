@@ -106,7 +106,10 @@ def parse_form_headers(
         return None
     # Decoded whole, as the general path does: a value that is not UTF-8 as a
     # whole is latin-1 throughout, even where its name alone would be UTF-8.
-    disposition = _decode(raw_disposition)
+    try:
+        disposition = raw_disposition.decode("utf-8")
+    except UnicodeDecodeError:
+        disposition = raw_disposition.decode("latin-1")
     name_end = disposition.index('"', _NAME_START)
     name = disposition[_NAME_START:name_end]
     filename_start = name_end + _FILENAME_GAP

@@ -123,9 +123,9 @@ class BodyPartReader:
         self._max_size = max_size
         self._max_line_size = max_line_size
         self._disposition: tuple[str | None, dict[str, str]] | None = None
-        # (name, filename) when MultipartReader matched a browser-shaped
-        # form-data header block: what the two properties would compute.
-        self._form_names: tuple[str, str | None] | None = None
+        # (name, filename) as the two properties compute them, once known
+        # to be the same on every call (see _plain_names).
+        self._names: tuple[str | None, str | None] | None = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.filename or self.name or ''!r}>"
@@ -211,6 +211,16 @@ class BodyPartReader:
             if idx != -1:
                 if idx > size:
                     chunk = _cut(buf, size)
+                elif self._shared:
+                    # The part ends here (every small form field): _finish()
+                    # and _count() without the calls.
+                    chunk = _cut(buf, idx)
+                    del buf[:2]
+                    self._at_eof = True
+                    self._read_bytes += idx
+                    if self._max_size is not None:
+                        self._count(0)
+                    return chunk
                 else:
                     chunk = _cut(buf, idx)
                     self._finish()
@@ -315,16 +325,18 @@ class BodyPartReader:
     @property
     def filename(self) -> str | None:
         """The file name from Content-Disposition, as sent (see README: sanitise it)."""
-        if self._form_names is not None:
-            return self._form_names[1]
-        return content_disposition_filename(self._content_disposition()[1], "filename")
+        names = self._names or self._plain_names()
+        if names is None:
+            return content_disposition_filename(self._content_disposition()[1], "filename")
+        return names[1]
 
     @property
     def name(self) -> str | None:
         """The form field name from Content-Disposition (RFC 7578 section 4.2)."""
-        if self._form_names is not None:
-            return self._form_names[0]
-        return content_disposition_filename(self._content_disposition()[1], "name")
+        names = self._names or self._plain_names()
+        if names is None:
+            return content_disposition_filename(self._content_disposition()[1], "name")
+        return names[0]
 
     # -- internals ---------------------------------------------------------------
 
@@ -332,6 +344,19 @@ class BodyPartReader:
         if self._disposition is None:
             self._disposition = parse_content_disposition(self.headers.get(CONTENT_DISPOSITION))
         return self._disposition
+
+    def _plain_names(self) -> tuple[str | None, str | None] | None:
+        """Fix (name, filename) when no parameter is RFC 8187/2231 (no "*").
+
+        content_disposition_filename() then just looks the two up, so the
+        answer never changes and nothing is warned; with a "*" parameter the
+        properties ask it every time, as it may warn every time.
+        """
+        params = self._content_disposition()[1]
+        if any("*" in key for key in params):
+            return None
+        self._names = (params.get("name"), params.get("filename"))
+        return self._names
 
     def _check_form_data(self) -> None:
         # RFC 7578 section 4.2: "Each part MUST contain a Content-Disposition
@@ -535,7 +560,8 @@ class MultipartReader:
         max_count = self._max_part_headers
         form = parse_form_headers(buf, max_size=max_size, max_count=max_count)
         if form is not None:
-            self._last_part = self._get_part_reader(*form)
+            form_headers, names = form
+            self._last_part = self._get_part_reader(form_headers, names)
             return self._last_part
         headers = parse_buffered_headers(buf, max_size=max_size, max_count=max_count)
         if headers is None:
@@ -604,7 +630,7 @@ class MultipartReader:
             else:
                 # A form-data disposition, so nothing to warn about; the names
                 # are fixed now, as _check_form_data() fixes the disposition.
-                part._form_names = form_names
+                part._names = form_names
         return part
 
     @property
