@@ -40,13 +40,11 @@ _KNOWN_NAMES: Final = frozenset(
 # a match is a block the general path accepts). The Content-Type value starts
 # and ends with a byte that strip(b" \t") keeps, so it is the stripped value.
 _FORM_BLOCK_RE: Final = re.compile(
-    rb'Content-Disposition: (form-data; name="[^"%\r\n\x00]*"(?:; filename="[^"%\r\n\x00]*")?)\r\n'
+    rb'Content-Disposition: (form-data; name="([^"%\r\n\x00]*)"'
+    rb'(?:; filename="([^"%\r\n\x00]*)")?)\r\n'
     rb"(?:Content-Type: ([^ \t\r\n\x00](?:[^\r\n\x00]*[^ \t\r\n\x00])?)\r\n)?"
     rb"\r\n"
 )
-# len('form-data; name="') and len('"; filename="'): offsets in the value.
-_NAME_START: Final = 17
-_FILENAME_GAP: Final = 13
 
 _EMPTY: Final[CIMultiDictProxy[str]] = CIMultiDictProxy(CIMultiDict())
 
@@ -101,19 +99,20 @@ def parse_form_headers(
     m = _FORM_BLOCK_RE.match(buf, 0, max_size)
     if m is None:
         return None
-    raw_disposition, raw_type = m.groups()
+    raw_disposition, raw_name, raw_filename, raw_type = m.groups()
     if max_count < (1 if raw_type is None else 2):
         return None
-    # Decoded whole, as the general path does: a value that is not UTF-8 as a
-    # whole is latin-1 throughout, even where its name alone would be UTF-8.
+    # Decoded as the general path decodes it, as a whole: a value that is
+    # not UTF-8 as a whole is latin-1 throughout, even where its name alone
+    # would be UTF-8. Cut at ASCII quotes, each piece then decodes the same.
     try:
         disposition = raw_disposition.decode("utf-8")
+        codec = "utf-8"
     except UnicodeDecodeError:
         disposition = raw_disposition.decode("latin-1")
-    name_end = disposition.index('"', _NAME_START)
-    name = disposition[_NAME_START:name_end]
-    filename_start = name_end + _FILENAME_GAP
-    filename = disposition[filename_start:-1] if filename_start < len(disposition) else None
+        codec = "latin-1"
+    name = raw_name.decode(codec)
+    filename = None if raw_filename is None else raw_filename.decode(codec)
     headers: CIMultiDict[str] = CIMultiDict()
     headers.add("Content-Disposition", disposition)
     if raw_type is not None:
