@@ -32,7 +32,12 @@ def test_the_readers_go_through_the_switch() -> None:
     # The public functions stay the pure ones (mypyc drops docstrings); the
     # readers, where the time goes, use whichever the switch picked.
     used = vars(_reader)
-    for name in ("parse_content_disposition", "parse_buffered_headers", "safe_len"):
+    for name in (
+        "parse_content_disposition",
+        "parse_buffered_headers",
+        "parse_form_headers",
+        "safe_len",
+    ):
         assert used[name] is getattr(_speedups, name)
     assert aiohttp_multipart.parse_content_disposition is pure_disposition
 
