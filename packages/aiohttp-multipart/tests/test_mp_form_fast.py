@@ -86,13 +86,16 @@ def _browser_block(draw: st.DrawFn) -> bytes:
     if filename is not None:
         disposition += b'; filename="' + filename + b'"'
     lines = [b"Content-Disposition: " + disposition]
-    if draw(st.booleans()):
+    where = draw(st.integers(0, 3))
+    if where & 1:
+        lines.insert(0, b"Content-Type: " + draw(_CTYPE))  # as aiohttp sends it
+    if where & 2:
         lines.append(b"Content-Type: " + draw(_CTYPE))
     bend = draw(st.integers(0, 20))  # 1 to 8 bend it, the rest leave it
     if bend == 1:  # another header after them
         lines.append(b"X-Extra: 1")
-    elif bend == 2:  # header order swapped
-        lines.reverse()
+    elif bend == 2:  # another header before them
+        lines.insert(0, b"X-Extra: 1")
     elif bend == 3:  # name case
         lines[0] = lines[0].lower()
     elif bend == 4:  # spacing around the colon or the value
@@ -159,6 +162,19 @@ def _general(block: bytes, max_size: int, max_count: int) -> object:
 @example(b'Content-Disposition: form-data; name="a"; filename="b\r"\r\n\r\n', b"", 8190, 32)
 @example(b'Content-Disposition: form-data; name="a%22"\r\n\r\n', b"", 8190, 32)
 @example(b'Content-Disposition: form-data; name="a"\r\nContent-Type: t/p \r\n\r\n', b"", 8190, 32)
+@example(b'Content-Type: t/p\r\nContent-Disposition: form-data; name="a"\r\n\r\n', b"", 8190, 1)
+@example(
+    b'Content-Type: a\r\nContent-Disposition: form-data; name="a"\r\nContent-Type: b\r\n\r\n',
+    b"",
+    8190,
+    2,
+)
+@example(
+    b'Content-Type: a\r\nContent-Disposition: form-data; name="a"\r\nContent-Type: b\r\n\r\n',
+    b"",
+    8190,
+    3,
+)
 @example(b'Content-Disposition: form-data; name="a"\r\nContent-Type: t/p\r\n\r\n', b"", 99, 1)
 @example(b'Content-Disposition: form-data; name="a"\r\nContent-Type: t/p\r\n\r\n', b"", 60, 2)
 def test_fast_path_gives_what_the_general_path_gives(
@@ -183,6 +199,7 @@ def test_fast_path_takes_browser_blocks() -> None:
         b'Content-Disposition: form-data; name="f"\r\n\r\n',
         b'Content-Disposition: form-data; name="f"; filename="a b.txt"\r\n'
         b"Content-Type: text/plain; charset=utf-8\r\n\r\n",
+        b'Content-Type: text/plain\r\nContent-Disposition: form-data; name="f"\r\n\r\n',
         'Content-Disposition: form-data; name="\u00e9"\r\n\r\n'.encode(),
     ):
         for parse in _PARSERS:
