@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping
-from typing import NoReturn, Protocol
+from typing import Final, NoReturn, Protocol
 
 from aiohttp_errors import BadHttpMessage, LineLimitExceededParserError, LineTooLong
 
@@ -23,7 +23,7 @@ _FILL_SIZE = 65536
 # Up to this many bytes _cut() copies through a slice: two copies, but for a
 # form field's few bytes (or a few KiB) cheaper than setting up and releasing
 # two memoryviews; above it the second copy of a big chunk costs more.
-_SMALL_CUT = 8192
+_SMALL_CUT: Final = 8192
 
 
 def _cut(buf: bytearray, n: int) -> bytes:
