@@ -256,20 +256,31 @@ class WsgiResponse:
         self._response = resp
         return resp
 
-    def _begin_stream(self) -> StreamBody | None:
-        """Send the head of a streamed body without a Response (see _fast_head).
+    def _head_without_response(self) -> bool:
+        """Whether the head may be joined from strings (see _fast_head).
 
-        ``None`` leaves the response to the Response path: HEAD, 1xx/204/304,
-        a pending 100-continue (the connection must close), no status yet
-        (_start() raises), or a head stream_head declines.
+        Not for what Response frames specially: HEAD, 1xx/204/304, a pending
+        100-continue (the connection must close), or no status yet (_start()
+        raises).
         """
         state = self._state
         code = state.status_code
         if self._head or state.status is None or code < 200 or code in (204, 304):
-            return None
+            return False
         protocol = self._protocol
-        if protocol is not None and protocol._continue_pending:
+        return protocol is None or not protocol._continue_pending
+
+    def _begin_stream(self) -> StreamBody | None:
+        """Send the head of a streamed body without a Response (see _fast_head).
+
+        ``None`` leaves the response to the Response path: see
+        _head_without_response(), or a head stream_head declines.
+        """
+        if not self._head_without_response():
             return None
+        state = self._state
+        code = state.status_code
+        protocol = self._protocol
         message = self.message
         date = _http_date()
         made = stream_head(
@@ -381,21 +392,16 @@ class WsgiResponse:
     def _write_complete(self, chunks: list[bytes] | tuple[bytes, ...]) -> bool:
         """Send head and body in one write, without a Response (see _fast_head)."""
         state = self._state
-        code = state.status_code
         if (
-            self._head
-            or self._response is not None
+            self._response is not None
             or self._fast is not None
             or self._stream is not None
-            or state.status is None
             or state.headers_sent  # write() was used: its chunks go first
-            or code < 200
-            or code in (204, 304)
+            or not self._head_without_response()
         ):
             return False
+        code = state.status_code
         protocol = self._protocol
-        if protocol is not None and protocol._continue_pending:
-            return False  # the connection must close: Response handles that
         message = self.message
         if message.version < (1, 0):
             return False
