@@ -557,6 +557,67 @@ def test_random_bodies_random_splits(bodies: list[bytes], cuts: list[int]) -> No
     assert asyncio.run(run()) == bodies
 
 
+async def _fed_one_by_one(pieces: list[bytes], headers: dict[str, str]) -> list[object]:
+    """Read a body whose pieces arrive one per event-loop turn, as from a socket.
+
+    The reader takes each piece before the next is fed, so every piece edge is
+    also the edge of a chunk the part reader gets from the stream (feeding all
+    pieces first would let the stream hand them over joined).
+    """
+    stream = StreamReader()
+
+    async def produce() -> None:
+        for piece in pieces:
+            if piece:
+                stream.feed_data(piece)
+            await asyncio.sleep(0)
+        stream.feed_eof()
+
+    producer = asyncio.ensure_future(produce())
+    try:
+        return await collect(MultipartReader(headers, stream))
+    finally:
+        await producer
+
+
+@pytest.mark.asyncio
+async def test_pieces_one_by_one_split_around_every_delimiter() -> None:
+    """A piece may end anywhere in a delimiter or in a false start of one."""
+    starts = [i for i in range(len(SPLIT_BODY)) if SPLIT_BODY.startswith(b"\r\n--", i)]
+    for start in starts:
+        for a in range(start - 3, start + 8):
+            for b in range(a + 1, start + 10):
+                pieces = [SPLIT_BODY[:a], SPLIT_BODY[a:b], SPLIT_BODY[b:]]
+                assert await _fed_one_by_one(pieces, form_headers()) == SPLIT_EXPECTED, (a, b)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("tail", [b"\r", b"\r\n", b"\r\n-", b"\r\n--", b"\r\n--Bo"])
+async def test_piece_ending_in_a_delimiter_start(tail: bytes) -> None:
+    """A big part's piece that ends like a delimiter is held back only that far."""
+    body = b"x" * 1000
+    data = mp(("", body + tail + b"y" + body), boundary="Bound")
+    at = data.index(tail + b"y")
+    # Each edge once: the real delimiter's start, then the false one.
+    for cut in (at + len(tail), len(data) - len(b"\r\n--Bound--\r\n") + len(tail)):
+        pieces = [data[:100], data[100:cut], data[cut:]]
+        got = await _fed_one_by_one(pieces, {"Content-Type": "multipart/mixed; boundary=Bound"})
+        assert got == [body + tail + b"y" + body], cut
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    bodies=st.lists(_body_bytes, min_size=0, max_size=4),
+    cuts=st.lists(st.integers(min_value=0, max_value=400), max_size=6),
+)
+def test_random_bodies_random_pieces_one_by_one(bodies: list[bytes], cuts: list[int]) -> None:
+    body = mp(*[("", b) for b in bodies]) if bodies else b"--B--\r\n"
+    points = sorted({min(c, len(body)) for c in cuts})
+    pieces = [body[a:b] for a, b in zip([0, *points], [*points, len(body)], strict=True)]
+    headers = {"Content-Type": "multipart/mixed; boundary=B"}
+    assert asyncio.run(_fed_one_by_one(pieces, headers)) == bodies
+
+
 @pytest.mark.asyncio
 async def test_readline_split_at_every_position(pieces_stream: Callable[..., StreamReader]) -> None:
     body = b"a\r\n\nb\r\r\nc\r\n--:"

@@ -44,7 +44,7 @@ from ._limits import (
     DEFAULT_MAX_PARTS,
     DEFAULT_MAX_PREAMBLE_SIZE,
 )
-from ._source import ContentStream, ResponseLike, _cut, _Source
+from ._source import _SMALL_CUT, ContentStream, ResponseLike, _cut, _Source
 from ._speedups import (
     content_disposition_filename,
     parse_buffered_headers,
@@ -158,48 +158,42 @@ class BodyPartReader:
 
         Never holds more than ``size`` plus the delimiter length.
         """
-        if self._at_eof:
-            return b""
-        if size < 1:
-            raise ValueError(f"size must be positive, got {size!r}")
-        if not self._buf:
+        if not self._buf and size >= self._dlen and not self._at_eof:
             # Fast path, taken for nearly every chunk of a big part: a chunk
             # that holds no delimiter and does not end with a possible start
-            # of one is returned as it came, without a copy.
+            # of one is returned as it came, without a copy. Every test and
+            # attribute here costs on each of a big upload's chunks.
+            data = await self._raw_read(size)
+            idx = data.find(self._delim)
+            n = len(data)
+            # A possible start of the delimiter at the end is a CR there or
+            # a CRLF in the last len(delimiter) - 1 bytes; safe_len() checks
+            # the few chunks with one (a CR alone would be 1 chunk in 6), and
+            # the chunks shorter than the delimiter, for which the find()
+            # start would be negative: counted from the end, not from 0.
+            if (
+                idx == -1
+                and self._dlen <= n <= size
+                and data[-1] != 13
+                and data.find(b"\r\n", n - self._dlen + 1) == -1
+            ):
+                self._read_bytes += n
+                if self._max_size is not None and self._read_bytes > self._max_size:
+                    self._over_max_size()
+                return data
+            chunk = self._read_rest(data, idx, size)
+            if chunk is not None:
+                return chunk
+        elif self._at_eof:
+            return b""
+        elif size < 1:
+            raise ValueError(f"size must be positive, got {size!r}")
+        elif not self._buf:
             dlen = self._dlen
             data = await self._raw_read(size if size > dlen else dlen)
-            n = len(data)
-            idx = data.find(self._delim)
-            if idx == -1:
-                if n <= size:
-                    # Only a real prefix of the delimiter at the end is held
-                    # back; a stray CR near the end is not (1 byte in 256).
-                    if data.find(b"\r", n - dlen + 1) == -1:
-                        safe = n
-                    else:
-                        safe = safe_len(data, self._delim)
-                    if safe == n:
-                        if not n:
-                            self._truncated()
-                        self._read_bytes += n
-                        if self._max_size is not None:
-                            self._count(0)
-                        return data
-                    if safe:
-                        self._buf += data[safe:]
-                        self._count(safe)
-                        return data[:safe]
-            elif idx <= size:
-                # The part ends in this chunk: hand out its end and leave
-                # "--boundary..." for the MultipartReader, scanning only once.
-                self._count(idx)
-                self._at_eof = True
-                if self._shared:
-                    self._buf += memoryview(data)[idx + 2 :]
-                else:
-                    self._content.unread_data(data[idx + 2 :])
-                return data[:idx]
-            self._buf += data
+            chunk = self._read_rest(data, data.find(self._delim), size)
+            if chunk is not None:
+                return chunk
         # The buffer holds the rest of a chunk (after part headers, or a
         # possible delimiter start held back): cut from it, reading more only
         # when what it holds might all be the start of the delimiter. A small
@@ -213,13 +207,17 @@ class BodyPartReader:
                     chunk = _cut(buf, size)
                 elif self._shared:
                     # The part ends here (every small form field): _finish()
-                    # and _count() without the calls.
-                    chunk = _cut(buf, idx)
-                    del buf[:2]
+                    # and _count() without the calls, CRLF cut with the body.
+                    if idx <= _SMALL_CUT:
+                        chunk = bytes(buf[:idx])
+                        del buf[: idx + 2]
+                    else:
+                        chunk = _cut(buf, idx)
+                        del buf[:2]
                     self._at_eof = True
                     self._read_bytes += idx
-                    if self._max_size is not None:
-                        self._count(0)
+                    if self._max_size is not None and self._read_bytes > self._max_size:
+                        self._over_max_size()
                     return chunk
                 else:
                     chunk = _cut(buf, idx)
@@ -232,6 +230,37 @@ class BodyPartReader:
                 self._count(len(chunk))
                 return chunk
             await self._fill(size)
+
+    def _read_rest(self, data: bytes, idx: int, size: int) -> bytes | None:
+        """The chunk to return from ``data`` just read (``idx``: its delimiter).
+
+        ``None`` when ``data`` went to the buffer instead, to be cut from there.
+        """
+        n = len(data)
+        if idx == -1:
+            if n <= size:
+                safe = safe_len(data, self._delim)
+                if safe == n:
+                    if not n:
+                        self._truncated()
+                    self._count(n)
+                    return data
+                if safe:
+                    self._buf += data[safe:]
+                    self._count(safe)
+                    return data[:safe]
+        elif idx <= size:
+            # The part ends in this chunk: hand out its end and leave
+            # "--boundary..." for the MultipartReader, scanning only once.
+            self._count(idx)
+            self._at_eof = True
+            if self._shared:
+                self._buf += memoryview(data)[idx + 2 :]
+            else:
+                self._content.unread_data(data[idx + 2 :])
+            return data[:idx]
+        self._buf += data
+        return None
 
     async def readline(self) -> bytes:
         """Read one line of the body, with its line ending (``b''`` at the end)."""
@@ -380,9 +409,13 @@ class BodyPartReader:
     def _count(self, n: int) -> None:
         self._read_bytes += n
         if self._max_size is not None and self._read_bytes > self._max_size:
-            raise LineLimitExceededParserError(
-                f"multipart part body is over {self._max_size} bytes", self._max_size
-            )
+            self._over_max_size()
+
+    def _over_max_size(self) -> NoReturn:
+        assert self._max_size is not None
+        raise LineLimitExceededParserError(
+            f"multipart part body is over {self._max_size} bytes", self._max_size
+        )
 
     def _truncated(self) -> NoReturn:
         raise BadHttpMessage(

@@ -13,7 +13,7 @@ from typing import Final, NoReturn, Protocol
 
 from aiohttp_errors import BadHttpMessage, LineLimitExceededParserError, LineTooLong
 
-__all__ = ("ContentStream", "ResponseLike", "_Readable", "_Source", "_cut")
+__all__ = ("_SMALL_CUT", "ContentStream", "ResponseLike", "_Readable", "_Source", "_cut")
 
 # How much one fill asks the underlying stream for; a StreamReader returns at
 # most what it has buffered, so this bounds our buffer, not the wait.
