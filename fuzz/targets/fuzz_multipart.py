@@ -2,7 +2,8 @@
 
 The first input line is the Content-Type header, the rest the body.
 Oracle: only ``BadHttpMessage`` (subclasses included) escapes; parts, names
-and decoded data do not depend on how the body was split; nothing hangs
+and decoded data do not depend on how the body was split into the pieces
+that arrive one per event-loop turn; nothing hangs
 (a stalled read would wait forever on a stream already at EOF).
 """
 
@@ -52,12 +53,26 @@ async def _read(reader: MultipartReader, sizes: bytes, out: list[object]) -> Non
         out.append((part.name, part.filename, part.decode(data)))
 
 
-async def _outcome(ctype: str, body: bytes, step: int, sizes: bytes) -> tuple[list[object], str]:
-    stream = StreamReader()
-    for piece in split(body, step):
+async def _feed(stream: StreamReader, pieces: list[bytes]) -> None:
+    # One piece per loop turn, as from a socket: the reader takes each one
+    # before the next arrives, so piece edges are edges of what it reads.
+    for piece in pieces:
         if piece:
             stream.feed_data(piece)
+        await asyncio.sleep(0)
     stream.feed_eof()
+
+
+async def _outcome(ctype: str, body: bytes, step: int, sizes: bytes) -> tuple[list[object], str]:
+    stream = StreamReader()
+    producer = asyncio.ensure_future(_feed(stream, split(body, step)))
+    try:
+        return await _parts(ctype, stream, sizes)
+    finally:
+        producer.cancel()
+
+
+async def _parts(ctype: str, stream: StreamReader, sizes: bytes) -> tuple[list[object], str]:
     out: list[object] = []
     try:
         reader = MultipartReader(

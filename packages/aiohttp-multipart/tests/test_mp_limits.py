@@ -210,7 +210,10 @@ async def test_part_too_large(stream_of: Make) -> None:
 
 @pytest.mark.asyncio
 async def test_part_too_large_streamed(stream_of: Make) -> None:
-    """A big part streamed in 64 KiB chunks stops at the limit, not at the end."""
+    """A big part streamed in 64 KiB chunks stops at the limit, not at the end.
+
+    Every byte up to the limit comes out first, however the chunks fall.
+    """
     body = mp(("", b"z" * 1_000_000))
     reader = MultipartReader(MIXED, stream_of(body, 65536), max_part_size=300_000)
     part = await reader.next()
@@ -219,9 +222,46 @@ async def test_part_too_large_streamed(stream_of: Make) -> None:
     with pytest.raises(LineLimitExceededParserError):
         while chunk := await part.read_chunk(65536):
             seen += len(chunk)
-    assert 300_000 - 65536 <= seen <= 300_000
+    assert seen == 300_000
     exact = MultipartReader(MIXED, stream_of(body, 65536), max_part_size=1_000_000)
     assert await read_all(exact) == [b"z" * 1_000_000]
+
+
+@pytest.mark.asyncio
+async def test_part_too_large_same_outcome_however_split() -> None:
+    """An oversized part holding a nested multipart: the same inner parts come
+    out before the same error, whether the body arrives whole or in pieces."""
+    inner = mp(("", b"x"), ("", b"y" * 50), boundary="I")
+    body = mp(("Content-Type: multipart/mixed; boundary=I\r\n", inner + b"z" * 200))
+
+    async def outcome(pieces: list[bytes]) -> tuple[list[bytes], str]:
+        stream = StreamReader()
+
+        async def produce() -> None:
+            for piece in pieces:
+                stream.feed_data(piece)
+                await asyncio.sleep(0)
+            stream.feed_eof()
+
+        producer = asyncio.ensure_future(produce())
+        got: list[bytes] = []
+        reader = MultipartReader(MIXED, stream, max_part_size=len(inner) + 10)
+        nested = await reader.next()
+        assert isinstance(nested, MultipartReader)
+        try:
+            async for p in nested:
+                assert isinstance(p, BodyPartReader)
+                got.append(bytes(await p.read()))
+        except LineLimitExceededParserError as exc:
+            return got, str(exc)
+        finally:
+            producer.cancel()
+        return got, "no error"
+
+    for step in (1, 7, 64, len(body)):
+        got, error = await outcome([body[i : i + step] for i in range(0, len(body), step)])
+        assert got == [b"x", b"y" * 50], step
+        assert f"over {len(inner) + 10} bytes" in error, (step, error)
 
 
 @pytest.mark.asyncio

@@ -156,8 +156,15 @@ class BodyPartReader:
     async def read_chunk(self, size: int = chunk_size) -> bytes:
         """Read at most ``size`` bytes of the body (``b''`` at its end).
 
-        Never holds more than ``size`` plus the delimiter length.
+        Never holds more than ``size`` plus the delimiter length. With a
+        ``max_size``, every byte up to it is returned; the read that finds
+        the body goes on past it raises.
         """
+        if self._max_size is not None and size > self._max_size - self._read_bytes:
+            # Not one chunk over the limit: otherwise which bytes (and, for a
+            # nested multipart, which inner parts) come out before the error
+            # would depend on how the body arrived.
+            size = max(self._max_size - self._read_bytes, 1)
         if not self._buf and size >= self._dlen and not self._at_eof:
             # Fast path, taken for nearly every chunk of a big part: a chunk
             # that holds no delimiter and does not end with a possible start
