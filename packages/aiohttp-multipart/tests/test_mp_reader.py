@@ -598,7 +598,7 @@ async def test_piece_ending_in_a_delimiter_start(tail: bytes) -> None:
     body = b"x" * 1000
     data = mp(("", body + tail + b"y" + body), boundary="Bound")
     at = data.index(tail + b"y")
-    # Each edge once: the real delimiter's start, then the false one.
+    # A piece ends in the false start, then one ends in the real delimiter's.
     for cut in (at + len(tail), len(data) - len(b"\r\n--Bound--\r\n") + len(tail)):
         pieces = [data[:100], data[100:cut], data[cut:]]
         got = await _fed_one_by_one(pieces, {"Content-Type": "multipart/mixed; boundary=Bound"})

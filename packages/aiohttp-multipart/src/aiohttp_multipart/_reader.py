@@ -157,8 +157,8 @@ class BodyPartReader:
         """Read at most ``size`` bytes of the body (``b''`` at its end).
 
         Never holds more than ``size`` plus the delimiter length. With a
-        ``max_size``, every byte up to it is returned; the read that finds
-        the body goes on past it raises.
+        ``max_size``, every byte up to it is returned first; the read that
+        finds the body longer raises.
         """
         if self._max_size is not None and size > self._max_size - self._read_bytes:
             # Not one chunk over the limit: otherwise which bytes (and, for a
