@@ -170,6 +170,23 @@ def docs() -> None:
     run(sys.executable, "-m", "sphinx", "-E", "-W", "-q", "-b", "html", "docs", BUILD / "docs")
 
 
+def changes() -> None:
+    """Each package's pending release notes render from its CHANGES/ fragments.
+
+    towncrier refuses a fragment whose name it cannot read (see the
+    ``[tool.towncrier]`` table of each pyproject.toml), which would otherwise
+    be left out of the notes without a word.
+    """
+    for dist in ORDER:
+        about = PACKAGES / dist / "src" / dist.replace("-", "_") / "__about__.py"
+        version = re.search(r'__version__ = "([^"]+)"', about.read_text())
+        assert version, about
+        run(
+            sys.executable, "-m", "towncrier", "build", "--draft",
+            "--version", version.group(1), cwd=PACKAGES / dist,
+        )  # fmt: skip
+
+
 def build_wheels() -> None:
     shutil.rmtree(WHEELHOUSE, ignore_errors=True)
     WHEELHOUSE.mkdir(parents=True)
@@ -318,6 +335,7 @@ STEPS = {
     "types": types,
     "tests": tests,
     "docs": docs,
+    "changes": changes,
     "wheels": build_wheels,
     "isolation": isolation,
     "pythons": pythons,
@@ -340,6 +358,7 @@ def main() -> None:
         "lint",
         "types",
         "docs",
+        "changes",
         "tests",
         "fuzz",
         "autobahn",
