@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import io
 import json
 import os
 import re
@@ -175,8 +176,20 @@ def changes() -> None:
 
     towncrier refuses a fragment whose name it cannot read (see the
     ``[tool.towncrier]`` table of each pyproject.toml), which would otherwise
-    be left out of the notes without a word.
+    be left out of the notes without a word; each fragment must also be
+    reStructuredText without a docutils warning.
     """
+    import docutils.core  # sphinx's dependency, in the dev environment
+
+    for fragment in sorted(PACKAGES.glob("*/CHANGES/*.rst")):
+        try:
+            docutils.core.publish_doctree(
+                fragment.read_text(),
+                settings_overrides={"halt_level": 2, "warning_stream": io.StringIO()},
+            )
+        except Exception as exc:  # docutils' SystemMessage: a warning turned error
+            print(f"{fragment.relative_to(ROOT)}: {exc}", flush=True)
+            raise subprocess.CalledProcessError(1, ["changes", str(fragment)]) from exc
     for dist in ORDER:
         about = PACKAGES / dist / "src" / dist.replace("-", "_") / "__about__.py"
         version = re.search(r'__version__ = "([^"]+)"', about.read_text())
