@@ -1,4 +1,5 @@
-"""Fuzz target: multipart bodies (MultipartReader, nested parts, encodings, small limits).
+"""Fuzz target: multipart bodies (MultipartReader, nested parts, encodings, small limits,
+a whole-body budget for half the inputs).
 
 The first input line is the Content-Type header, the rest the body.
 Oracle: only ``BadHttpMessage`` (subclasses included) escapes; parts, names
@@ -63,16 +64,20 @@ async def _feed(stream: StreamReader, pieces: list[bytes]) -> None:
     stream.feed_eof()
 
 
-async def _outcome(ctype: str, body: bytes, step: int, sizes: bytes) -> tuple[list[object], str]:
+async def _outcome(
+    ctype: str, body: bytes, step: int, sizes: bytes, budget: int | None
+) -> tuple[list[object], str]:
     stream = StreamReader()
     producer = asyncio.ensure_future(_feed(stream, split(body, step)))
     try:
-        return await _parts(ctype, stream, sizes)
+        return await _parts(ctype, stream, sizes, budget)
     finally:
         producer.cancel()
 
 
-async def _parts(ctype: str, stream: StreamReader, sizes: bytes) -> tuple[list[object], str]:
+async def _parts(
+    ctype: str, stream: StreamReader, sizes: bytes, budget: int | None
+) -> tuple[list[object], str]:
     out: list[object] = []
     try:
         reader = MultipartReader(
@@ -85,6 +90,7 @@ async def _parts(ctype: str, stream: StreamReader, sizes: bytes) -> tuple[list[o
             max_preamble_size=64,
             max_epilogue_size=64,
             max_nesting_depth=3,
+            max_body_size=budget,
         )
         await asyncio.wait_for(_read(reader, sizes, out), 10)
     except BadHttpMessage as exc:
@@ -102,10 +108,12 @@ def TestOneInput(data: bytes) -> None:  # noqa: N802 -- atheris' name
     else:
         ctype, body = "multipart/mixed; boundary=B", data[1:]
     sizes = data[-3:]
+    # Half the inputs get a whole-body budget somewhere inside a short body.
+    budget = None if data[0] & 0x80 else 16 + (data[0] >> 4) * 48
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # bad Content-Disposition only warns
-        whole = _LOOP.run_until_complete(_outcome(ctype, body, 0, sizes))
-        pieces = _LOOP.run_until_complete(_outcome(ctype, body, step, sizes))
+        whole = _LOOP.run_until_complete(_outcome(ctype, body, 0, sizes, budget))
+        pieces = _LOOP.run_until_complete(_outcome(ctype, body, step, sizes, budget))
     assert whole == pieces, (whole, pieces)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import pytest
 
@@ -16,6 +17,7 @@ from aiohttp_errors import (
     LineTooLong,
 )
 from aiohttp_multipart import (
+    DEFAULT_MAX_BODY_SIZE,
     DEFAULT_MAX_PART_HEADER_SIZE,
     DEFAULT_MAX_PART_HEADERS,
     DEFAULT_MAX_PARTS,
@@ -26,6 +28,7 @@ from aiohttp_streams import StreamReader
 
 Make = Callable[..., StreamReader]
 MIXED = {"Content-Type": "multipart/mixed; boundary=B"}
+T = TypeVar("T")
 
 
 def mp(*parts: tuple[str, bytes], boundary: str = "B") -> bytes:
@@ -47,6 +50,29 @@ async def read_all(reader: MultipartReader) -> list[object]:
 
     # A watchdog, not a timing assertion: a finished stream must never make us wait.
     return await asyncio.wait_for(run(), 30)
+
+
+async def one_piece_per_turn(
+    body: bytes, step: int, read: Callable[[StreamReader], Awaitable[T]]
+) -> T:
+    """``read`` over a stream fed ``step`` bytes per event-loop turn, as from a socket.
+
+    The reader takes each piece before the next arrives, so piece edges are
+    edges of what it reads (feeding all first would let the stream join them).
+    """
+    stream = StreamReader()
+
+    async def produce() -> None:
+        for i in range(0, len(body), step):
+            stream.feed_data(body[i : i + step])
+            await asyncio.sleep(0)
+        stream.feed_eof()
+
+    producer = asyncio.ensure_future(produce())
+    try:
+        return await read(stream)
+    finally:
+        producer.cancel()
 
 
 VALID = mp(
@@ -234,16 +260,7 @@ async def test_part_too_large_same_outcome_however_split() -> None:
     inner = mp(("", b"x"), ("", b"y" * 50), boundary="I")
     body = mp(("Content-Type: multipart/mixed; boundary=I\r\n", inner + b"z" * 200))
 
-    async def outcome(pieces: list[bytes]) -> tuple[list[bytes], str]:
-        stream = StreamReader()
-
-        async def produce() -> None:
-            for piece in pieces:
-                stream.feed_data(piece)
-                await asyncio.sleep(0)
-            stream.feed_eof()
-
-        producer = asyncio.ensure_future(produce())
+    async def outcome(stream: StreamReader) -> tuple[list[bytes], str]:
         got: list[bytes] = []
         reader = MultipartReader(MIXED, stream, max_part_size=len(inner) + 10)
         nested = await reader.next()
@@ -254,12 +271,10 @@ async def test_part_too_large_same_outcome_however_split() -> None:
                 got.append(bytes(await p.read()))
         except LineLimitExceededParserError as exc:
             return got, str(exc)
-        finally:
-            producer.cancel()
         return got, "no error"
 
     for step in (1, 7, 64, len(body)):
-        got, error = await outcome([body[i : i + step] for i in range(0, len(body), step)])
+        got, error = await one_piece_per_turn(body, step, outcome)
         assert got == [b"x", b"y" * 50], step
         assert f"over {len(inner) + 10} bytes" in error, (step, error)
 
@@ -298,6 +313,62 @@ async def test_epilogue_limit(stream_of: Make) -> None:
     assert await read_all(MultipartReader(MIXED, stream_of(body), max_epilogue_size=100)) == [b"x"]
     with pytest.raises(LineLimitExceededParserError, match="epilogue"):
         await read_all(MultipartReader(MIXED, stream_of(body, 9), max_epilogue_size=99))
+
+
+@pytest.mark.asyncio
+async def test_body_size_limit_exact(stream_of: Make) -> None:
+    """Preamble, boundaries, headers, nested bodies and epilogue all count:
+    exactly max_body_size bytes read whole, one more raises, however split."""
+    assert DEFAULT_MAX_BODY_SIZE is None
+    body = b"preamble\r\n" + VALID + b"epilogue"
+    expected = [b"first\r\n--", [b"in"], b"last"]
+
+    def reader_with(limit: int) -> Callable[[StreamReader], Awaitable[list[object]]]:
+        return lambda stream: read_all(MultipartReader(MIXED, stream, max_body_size=limit))
+
+    for step in (1, 7, 64, len(body)):
+        assert await one_piece_per_turn(body, step, reader_with(len(body))) == expected
+        with pytest.raises(
+            LineLimitExceededParserError, match=f"'multipart body is over {len(body) - 1} bytes'"
+        ):
+            await one_piece_per_turn(body, step, reader_with(len(body) - 1))
+    assert await read_all(MultipartReader(MIXED, stream_of(body))) == expected
+
+
+@pytest.mark.asyncio
+async def test_body_size_limit_same_outcome_however_split() -> None:
+    """Every byte before the limit comes out, in the same parts, before the
+    error: the budget cuts reads rather than checking them after."""
+    inner = mp(("", b"x"), ("", b"y" * 300), boundary="I")
+    body = mp(
+        ("", b"a" * 100),
+        ("Content-Type: multipart/mixed; boundary=I\r\n", inner),
+        ("", b"z" * 100),
+    )
+    limit = body.index(b"y" * 300) + 150
+
+    async def outcome(stream: StreamReader) -> tuple[list[object], str]:
+        got: list[object] = []
+        try:
+            async for part in MultipartReader(MIXED, stream, max_body_size=limit):
+                if isinstance(part, BodyPartReader):
+                    got.append(bytes(await part.read()))
+                    continue
+                async for inner_part in part:
+                    assert isinstance(inner_part, BodyPartReader)
+                    seen = 0
+                    while chunk := await inner_part.read_chunk(64):
+                        seen += len(chunk)
+                        got.append(seen)
+        except LineLimitExceededParserError as exc:
+            return got, str(exc)
+        return got, "no error"
+
+    for step in (1, 7, 64, 1000, len(body)):
+        got, error = await one_piece_per_turn(body, step, outcome)
+        assert got[:2] == [b"a" * 100, 1], step
+        assert got[-1] == 150, (step, got)
+        assert f"'multipart body is over {limit} bytes'" in error, (step, error)
 
 
 @pytest.mark.asyncio

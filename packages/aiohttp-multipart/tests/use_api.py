@@ -32,7 +32,9 @@ class MyResponse:
 async def read_form(headers: CIMultiDictProxy[str], content: StreamReader) -> dict[str, bytes]:
     stream: ContentStream = content  # a StreamReader is a ContentStream
     out: dict[str, bytes] = {}
-    reader = MultipartReader(headers, stream, max_parts=10, max_part_size=2**20)
+    reader = MultipartReader(
+        headers, stream, max_parts=10, max_part_size=2**20, max_body_size=2**24
+    )
     async for part in reader:
         if isinstance(part, MultipartReader):
             await part.release()

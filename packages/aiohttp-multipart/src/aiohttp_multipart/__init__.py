@@ -13,6 +13,7 @@ __all__ = (
     "ResponseLike",
     "content_disposition_filename",
     "parse_content_disposition",
+    "DEFAULT_MAX_BODY_SIZE",
     "DEFAULT_MAX_EPILOGUE_SIZE",
     "DEFAULT_MAX_LINE_SIZE",
     "DEFAULT_MAX_NESTING_DEPTH",
@@ -29,6 +30,7 @@ from ._disposition import (
     parse_content_disposition as parse_content_disposition,
 )
 from ._limits import (
+    DEFAULT_MAX_BODY_SIZE as DEFAULT_MAX_BODY_SIZE,
     DEFAULT_MAX_EPILOGUE_SIZE as DEFAULT_MAX_EPILOGUE_SIZE,
     DEFAULT_MAX_LINE_SIZE as DEFAULT_MAX_LINE_SIZE,
     DEFAULT_MAX_NESTING_DEPTH as DEFAULT_MAX_NESTING_DEPTH,

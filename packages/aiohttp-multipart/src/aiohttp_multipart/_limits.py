@@ -14,6 +14,7 @@ __all__ = (
     "DEFAULT_MAX_EPILOGUE_SIZE",
     "DEFAULT_MAX_NESTING_DEPTH",
     "DEFAULT_MAX_LINE_SIZE",
+    "DEFAULT_MAX_BODY_SIZE",
 )
 
 #: Bytes of one part's header block (all lines with their CRLFs, and the
@@ -49,3 +50,9 @@ DEFAULT_MAX_NESTING_DEPTH: Final = 16
 #: Bytes of one line returned by ``BodyPartReader.readline()``; 2**16 is the
 #: 2016 StreamReader line limit.
 DEFAULT_MAX_LINE_SIZE: Final = 2**16
+
+#: Bytes of the whole body, counted from its first byte: preamble, boundary
+#: lines, part headers and bodies, nested bodies and epilogue (aiohttp#13652:
+#: one budget however the bytes are spread). ``None`` means unbounded, as for
+#: parts: a server usually bounds the request body before it gets here.
+DEFAULT_MAX_BODY_SIZE: Final[int | None] = None

@@ -35,6 +35,7 @@ from aiohttp_parsers.hdrs import (
 
 from ._encodings import decode_content, decode_transfer
 from ._limits import (
+    DEFAULT_MAX_BODY_SIZE,
     DEFAULT_MAX_EPILOGUE_SIZE,
     DEFAULT_MAX_LINE_SIZE,
     DEFAULT_MAX_NESTING_DEPTH,
@@ -44,7 +45,7 @@ from ._limits import (
     DEFAULT_MAX_PARTS,
     DEFAULT_MAX_PREAMBLE_SIZE,
 )
-from ._source import _SMALL_CUT, ContentStream, ResponseLike, _cut, _Source
+from ._source import _SMALL_CUT, ContentStream, ResponseLike, _Budget, _cut, _Source
 from ._speedups import (
     content_disposition_filename,
     parse_buffered_headers,
@@ -530,6 +531,7 @@ class MultipartReader:
         max_preamble_size: int = DEFAULT_MAX_PREAMBLE_SIZE,
         max_epilogue_size: int = DEFAULT_MAX_EPILOGUE_SIZE,
         max_nesting_depth: int = DEFAULT_MAX_NESTING_DEPTH,
+        max_body_size: int | None = DEFAULT_MAX_BODY_SIZE,
     ) -> None:
         self.headers = _as_proxy(headers)
         self._max_part_header_size = max_part_header_size
@@ -542,7 +544,13 @@ class MultipartReader:
         self._boundary = ("--" + self._get_boundary()).encode("ascii")
         self._boundary_crlf = self._boundary + b"\r\n"
         self._form_data = self._subtype == "form-data"
-        self._content = content if isinstance(content, _Source) else _Source(content)
+        if isinstance(content, _Source):
+            # A nested body: its bytes are inside the outer body's budget.
+            self._content = content
+        elif max_body_size is None:
+            self._content = _Source(content)
+        else:
+            self._content = _Source(_Budget(content, max_body_size))
         self._last_part: BodyPartReader | MultipartReader | None = None
         self._at_eof = False
         self._at_bof = True

@@ -13,7 +13,7 @@ from typing import Final, NoReturn, Protocol
 
 from aiohttp_errors import BadHttpMessage, LineLimitExceededParserError, LineTooLong
 
-__all__ = ("_SMALL_CUT", "ContentStream", "ResponseLike", "_Readable", "_Source", "_cut")
+__all__ = ("_SMALL_CUT", "ContentStream", "ResponseLike", "_Budget", "_Readable", "_Source", "_cut")
 
 # How much one fill asks the underlying stream for; a StreamReader returns at
 # most what it has buffered, so this bounds our buffer, not the wait.
@@ -83,6 +83,36 @@ class ResponseLike(Protocol):
     def release(self) -> Awaitable[object] | None:
         """Release the connection (a coroutine in 2016, a plain call later)."""
         ...
+
+
+class _Budget:
+    """The body stream, never read further than ``limit`` bytes (max_body_size).
+
+    Reads are cut at the limit rather than checked after, so the error comes
+    when the reader needs the byte past it, whatever pieces the body came in.
+    """
+
+    __slots__ = ("_inner", "_left", "_limit")
+
+    def __init__(self, inner: _Readable, limit: int) -> None:
+        self._inner = inner
+        self._left = limit
+        self._limit = limit
+
+    async def read(self, n: int = -1) -> bytes:
+        left = self._left
+        if left > 0:
+            data = await self._inner.read(n if 0 < n <= left else left)
+            self._left = left - len(data)
+            return data
+        if await self._inner.read(1):
+            raise LineLimitExceededParserError(
+                f"multipart body is over {self._limit} bytes", self._limit
+            )
+        return b""
+
+    def at_eof(self) -> bool:
+        return self._inner.at_eof()
 
 
 class _Source:

@@ -91,6 +91,7 @@ __all__ = (
     "ResponseLike",
     "content_disposition_filename",
     "parse_content_disposition",
+    "DEFAULT_MAX_BODY_SIZE",
     "DEFAULT_MAX_EPILOGUE_SIZE",
     "DEFAULT_MAX_LINE_SIZE",
     "DEFAULT_MAX_NESTING_DEPTH",
@@ -172,6 +173,7 @@ from aiohttp_errors import (
     WSServerHandshakeError as WSServerHandshakeError,
 )
 from aiohttp_multipart import (
+    DEFAULT_MAX_BODY_SIZE as DEFAULT_MAX_BODY_SIZE,
     DEFAULT_MAX_EPILOGUE_SIZE as DEFAULT_MAX_EPILOGUE_SIZE,
     DEFAULT_MAX_LINE_SIZE as DEFAULT_MAX_LINE_SIZE,
     DEFAULT_MAX_NESTING_DEPTH as DEFAULT_MAX_NESTING_DEPTH,

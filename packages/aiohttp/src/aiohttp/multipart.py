@@ -14,6 +14,7 @@ __all__ = (
     "ResponseLike",
     "content_disposition_filename",
     "parse_content_disposition",
+    "DEFAULT_MAX_BODY_SIZE",
     "DEFAULT_MAX_EPILOGUE_SIZE",
     "DEFAULT_MAX_LINE_SIZE",
     "DEFAULT_MAX_NESTING_DEPTH",
@@ -25,6 +26,7 @@ __all__ = (
 )
 
 from aiohttp_multipart import (
+    DEFAULT_MAX_BODY_SIZE as DEFAULT_MAX_BODY_SIZE,
     DEFAULT_MAX_EPILOGUE_SIZE as DEFAULT_MAX_EPILOGUE_SIZE,
     DEFAULT_MAX_LINE_SIZE as DEFAULT_MAX_LINE_SIZE,
     DEFAULT_MAX_NESTING_DEPTH as DEFAULT_MAX_NESTING_DEPTH,
