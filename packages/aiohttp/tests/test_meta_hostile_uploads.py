@@ -176,6 +176,33 @@ async def test_upload_file_size_at_and_past_the_limit(
 
 
 @pytest.mark.asyncio
+async def test_upload_body_size_at_and_past_the_limit(
+    port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many files each within the file limit still meet the whole-body one."""
+    files = [(f"f{i}", (f"f{i}.bin", b"x" * 500)) for i in range(4)]
+    body, ctype = urllib3.encode_multipart_formdata(files, boundary="b" * 20)
+    monkeypatch.setattr(showcase, "UPLOAD_MAX_FILE_SIZE", 1000)
+
+    def post(data: bytes) -> int:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        try:
+            conn.request("POST", "/upload", body=data, headers={"Content-Type": ctype})
+            resp = conn.getresponse()
+            resp.read()
+            return resp.status
+        finally:
+            conn.close()
+
+    with ThreadPoolExecutor(1) as client:
+        loop = asyncio.get_running_loop()
+        monkeypatch.setattr(showcase, "UPLOAD_MAX_BODY_SIZE", len(body))
+        assert await loop.run_in_executor(client, post, body) == 200
+        monkeypatch.setattr(showcase, "UPLOAD_MAX_BODY_SIZE", len(body) - 1)
+        assert await loop.run_in_executor(client, post, body) == 400
+
+
+@pytest.mark.asyncio
 async def test_websocket_message_size_at_and_past_the_limit(port: int) -> None:
     limit = showcase.WS_MAX_MSG_SIZE
     async with websockets.connect(f"ws://127.0.0.1:{port}/ws", max_size=None) as ws:

@@ -27,12 +27,14 @@ from aiohttp_wsgi import WSGIServerHttpProtocol
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
 
-__all__ = ("ShowcaseProtocol", "WS_MAX_MSG_SIZE", "UPLOAD_MAX_FILE_SIZE")
+__all__ = ("ShowcaseProtocol", "WS_MAX_MSG_SIZE", "UPLOAD_MAX_FILE_SIZE", "UPLOAD_MAX_BODY_SIZE")
 
 #: Largest WebSocket message the echo accepts (a demo, not a file transfer).
 WS_MAX_MSG_SIZE: Final = 1024 * 1024
 #: Largest file one upload part may carry; past it the upload fails with 400.
 UPLOAD_MAX_FILE_SIZE: Final = 1024 * 1024 * 1024
+#: Largest whole upload body (all its parts): two files of the largest size.
+UPLOAD_MAX_BODY_SIZE: Final = 2 * UPLOAD_MAX_FILE_SIZE + 65536
 _CHUNK: Final = 64 * 1024
 
 
@@ -105,7 +107,12 @@ class ShowcaseProtocol(WSGIServerHttpProtocol):
             raise HttpBadRequest("expected a multipart/form-data body")
         started = time.monotonic()
         self.send_continue()
-        reader = MultipartReader(message.headers, payload, max_part_size=UPLOAD_MAX_FILE_SIZE)
+        reader = MultipartReader(
+            message.headers,
+            payload,
+            max_part_size=UPLOAD_MAX_FILE_SIZE,
+            max_body_size=UPLOAD_MAX_BODY_SIZE,
+        )
         files: list[dict[str, object]] = []
         fields: dict[str, str] = {}
         async for part in reader:
