@@ -1,12 +1,21 @@
-"""Shared helpers: real aiohttp_streams.StreamReader bodies, fed in pieces."""
+"""Shared helpers: real aiohttp_streams.StreamReader bodies, fed in pieces.
+
+Also makes mp_trickle.py (pieces fed one per loop turn) importable by the tests.
+"""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import pytest
 
 from aiohttp_streams import StreamReader
+
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import gzip
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 import pytest
+from mp_trickle import one_piece_per_turn, split
 
 from aiohttp_errors import (
     BadHttpMessage,
@@ -28,7 +28,6 @@ from aiohttp_streams import StreamReader
 
 Make = Callable[..., StreamReader]
 MIXED = {"Content-Type": "multipart/mixed; boundary=B"}
-T = TypeVar("T")
 
 
 def mp(*parts: tuple[str, bytes], boundary: str = "B") -> bytes:
@@ -50,29 +49,6 @@ async def read_all(reader: MultipartReader) -> list[object]:
 
     # A watchdog, not a timing assertion: a finished stream must never make us wait.
     return await asyncio.wait_for(run(), 30)
-
-
-async def one_piece_per_turn(
-    body: bytes, step: int, read: Callable[[StreamReader], Awaitable[T]]
-) -> T:
-    """``read`` over a stream fed ``step`` bytes per event-loop turn, as from a socket.
-
-    The reader takes each piece before the next arrives, so piece edges are
-    edges of what it reads (feeding all first would let the stream join them).
-    """
-    stream = StreamReader()
-
-    async def produce() -> None:
-        for i in range(0, len(body), step):
-            stream.feed_data(body[i : i + step])
-            await asyncio.sleep(0)
-        stream.feed_eof()
-
-    producer = asyncio.ensure_future(produce())
-    try:
-        return await read(stream)
-    finally:
-        producer.cancel()
 
 
 VALID = mp(
@@ -274,7 +250,7 @@ async def test_part_too_large_same_outcome_however_split() -> None:
         return got, "no error"
 
     for step in (1, 7, 64, len(body)):
-        got, error = await one_piece_per_turn(body, step, outcome)
+        got, error = await one_piece_per_turn(split(body, step), outcome)
         assert got == [b"x", b"y" * 50], step
         assert f"over {len(inner) + 10} bytes" in error, (step, error)
 
@@ -327,11 +303,11 @@ async def test_body_size_limit_exact(stream_of: Make) -> None:
         return lambda stream: read_all(MultipartReader(MIXED, stream, max_body_size=limit))
 
     for step in (1, 7, 64, len(body)):
-        assert await one_piece_per_turn(body, step, reader_with(len(body))) == expected
+        assert await one_piece_per_turn(split(body, step), reader_with(len(body))) == expected
         with pytest.raises(
             LineLimitExceededParserError, match=f"'multipart body is over {len(body) - 1} bytes'"
         ):
-            await one_piece_per_turn(body, step, reader_with(len(body) - 1))
+            await one_piece_per_turn(split(body, step), reader_with(len(body) - 1))
     assert await read_all(MultipartReader(MIXED, stream_of(body))) == expected
 
 
@@ -365,7 +341,7 @@ async def test_body_size_limit_same_outcome_however_split() -> None:
         return got, "no error"
 
     for step in (1, 7, 64, 1000, len(body)):
-        got, error = await one_piece_per_turn(body, step, outcome)
+        got, error = await one_piece_per_turn(split(body, step), outcome)
         assert got[:2] == [b"a" * 100, 1], step
         assert got[-1] == 150, (step, got)
         assert f"'multipart body is over {limit} bytes'" in error, (step, error)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings, strategies as st
+from mp_trickle import one_piece_per_turn
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from aiohttp_multipart import (
@@ -558,26 +559,8 @@ def test_random_bodies_random_splits(bodies: list[bytes], cuts: list[int]) -> No
 
 
 async def _fed_one_by_one(pieces: list[bytes], headers: dict[str, str]) -> list[object]:
-    """Read a body whose pieces arrive one per event-loop turn, as from a socket.
-
-    The reader takes each piece before the next is fed, so every piece edge is
-    also the edge of a chunk the part reader gets from the stream (feeding all
-    pieces first would let the stream hand them over joined).
-    """
-    stream = StreamReader()
-
-    async def produce() -> None:
-        for piece in pieces:
-            if piece:
-                stream.feed_data(piece)
-            await asyncio.sleep(0)
-        stream.feed_eof()
-
-    producer = asyncio.ensure_future(produce())
-    try:
-        return await collect(MultipartReader(headers, stream))
-    finally:
-        await producer
+    """Every part of a body whose pieces arrive one per event-loop turn."""
+    return await one_piece_per_turn(pieces, lambda s: collect(MultipartReader(headers, s)))
 
 
 @pytest.mark.asyncio
