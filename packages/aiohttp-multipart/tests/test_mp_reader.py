@@ -7,7 +7,7 @@ import base64
 import binascii
 import gzip
 import zlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -586,6 +586,29 @@ async def test_piece_ending_in_a_delimiter_start(tail: bytes) -> None:
         pieces = [data[:100], data[100:cut], data[cut:]]
         got = await _fed_one_by_one(pieces, {"Content-Type": "multipart/mixed; boundary=Bound"})
         assert got == [body + tail + b"y" + body], cut
+
+
+@pytest.mark.asyncio
+async def test_boundary_with_a_cr_given_directly() -> None:
+    """A part reader built by hand with a CR in its boundary still finds it.
+
+    RFC 2046 forbids the CR, and MultipartReader refuses it; a chunk then
+    ends in the delimiter's start even where its last CR is followed by a
+    byte other than LF.
+    """
+    boundary = b"--a\rbc"
+    head, tail = b"x" * 100 + b"\r\n--a\rb", b"c--\r\n"
+
+    async def read(stream: StreamReader) -> list[bytes]:
+        part = BodyPartReader(boundary, {}, stream)
+        return [chunk async for chunk in _chunks(part)]
+
+    assert await one_piece_per_turn([head, tail], read) == [b"x" * 100]
+
+
+async def _chunks(part: BodyPartReader) -> AsyncIterator[bytes]:
+    while chunk := await part.read_chunk(4096):
+        yield chunk
 
 
 @settings(max_examples=60, deadline=None)

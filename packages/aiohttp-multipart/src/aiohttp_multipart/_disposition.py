@@ -48,6 +48,13 @@ _CONTINUATION_RE: Final = re.compile(r"^(.+)\*(0|[1-9][0-9]*)(\*?)$")
 _T: Final = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
 _TYPE_RE: Final = re.compile(rf"[ \t]*({_T})")
 _MIME_RE: Final = re.compile(rf"[ \t]*({_T})/({_T})")
+# A type with one plain parameter (a token name without "*", a token or a
+# quoted string without escapes), as every multipart body's Content-Type
+# is: one match, with the result the general scanner gives.
+_MIME_ONE_PARAM_RE: Final = re.compile(
+    rf"[ \t]*({_T})/({_T})[ \t]*;[ \t]*([!#$%&'+\-.^_`|~0-9A-Za-z]+)[ \t]*=[ \t]*"
+    rf'(?:"([^"\\]*)"|({_T}))[ \t]*'
+)
 _PARAM_ESC_RE: Final = re.compile(
     rf'[ \t]*;[ \t]*(?:({_T})[ \t]*=[ \t]*(?:"((?:[^"\\]|\\.)*)"|({_T})))?', re.DOTALL
 )
@@ -162,6 +169,10 @@ def parse_content_type(value: str | None) -> tuple[str, str, dict[str, str]] | N
     """
     if not value:
         return None
+    one = _MIME_ONE_PARAM_RE.fullmatch(value)
+    if one is not None:
+        type_, subtype, key, quoted, token = one.groups()
+        return type_.lower(), subtype.lower(), {key.lower(): token if quoted is None else quoted}
     m = _MIME_RE.match(value)
     if m is None:
         return None

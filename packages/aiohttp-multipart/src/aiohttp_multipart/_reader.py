@@ -106,6 +106,9 @@ class BodyPartReader:
         self._boundary = boundary
         self._delim = b"\r\n" + boundary
         self._dlen = len(self._delim)
+        self._tail = 1 - self._dlen
+        # RFC 2046 boundaries have no CR; one passed here directly might.
+        self._tail_cr_only = b"\r" not in boundary
         self._content = content
         # Over the MultipartReader's buffer the part scans that buffer in
         # place (no copy of what follows the part, no push back); over any
@@ -174,16 +177,19 @@ class BodyPartReader:
             data = await self._raw_read(size)
             idx = data.find(self._delim)
             n = len(data)
-            # A possible start of the delimiter at the end is a CR there or
-            # a CRLF in the last len(delimiter) - 1 bytes; safe_len() checks
-            # the few chunks with one (a CR alone would be 1 chunk in 6), and
-            # the chunks shorter than the delimiter, for which the find()
-            # start would be negative: counted from the end, not from 0.
+            # A possible start of the delimiter at the end begins with a CR
+            # in the last len(delimiter) - 1 bytes (all of a shorter chunk:
+            # the negative start is clamped to 0). Only the last such CR can
+            # begin one, as the delimiter holds no other CR (_tail_cr_only);
+            # one followed by a byte other than LF cannot. That leaves
+            # safe_len() the chunks with a CRLF or a CR at the very end.
             if (
                 idx == -1
-                and self._dlen <= n <= size
-                and data[-1] != 13
-                and data.find(b"\r\n", n - self._dlen + 1) == -1
+                and 0 < n <= size
+                and (
+                    (cr := data.rfind(b"\r", self._tail)) == -1
+                    or (cr + 1 < n and data[cr + 1] != 10 and self._tail_cr_only)
+                )
             ):
                 # No limit check: the clamp above keeps n within max_size
                 # (it lets one byte over only with a size below the delimiter's).
@@ -541,9 +547,10 @@ class MultipartReader:
         self._max_preamble_size = max_preamble_size
         self._max_epilogue_size = max_epilogue_size
         self._max_nesting_depth = max_nesting_depth
-        self._boundary = ("--" + self._get_boundary()).encode("ascii")
+        subtype, boundary = self._parse_content_type()
+        self._boundary = ("--" + boundary).encode("ascii")
         self._boundary_crlf = self._boundary + b"\r\n"
-        self._form_data = self._subtype == "form-data"
+        self._form_data = subtype == "form-data"
         if isinstance(content, _Source):
             # A nested body: its bytes are inside the outer body's budget.
             self._content = content
@@ -681,12 +688,11 @@ class MultipartReader:
                 part._names = form_names
         return part
 
-    @property
-    def _subtype(self) -> str:
-        ctype = parse_content_type(self.headers.get(CONTENT_TYPE))
-        return ctype[1] if ctype is not None else ""
-
     def _get_boundary(self) -> str:
+        return self._parse_content_type()[1]
+
+    def _parse_content_type(self) -> tuple[str, str]:
+        """The multipart subtype and the boundary, checked (RFC 2046 section 5.1.1)."""
         raw = self.headers.get(CONTENT_TYPE)
         ctype = parse_content_type(raw)
         shown = repr((raw or "")[:100])
@@ -700,7 +706,7 @@ class MultipartReader:
             raise BadHttpMessage(f"boundary {boundary[:100]!r} is too long (70 chars max)")
         if not (boundary.isascii() and boundary.isprintable()):
             raise BadHttpMessage(f"boundary {boundary[:100]!r} has characters RFC 2046 forbids")
-        return boundary
+        return ctype[1], boundary
 
     async def _read_boundary_rest(self) -> bool:
         """Check what follows "--boundary"; ``True`` for the closing delimiter."""
