@@ -1,0 +1,101 @@
+"""W5 A/B: this checkout's aiohttp_multipart against another copy of it, in one process.
+
+Usage: python benchmarks/ab_w5.py OTHER_PACKAGE_DIR [--rounds N] [--file-mib M]
+
+OTHER_PACKAGE_DIR is an ``aiohttp_multipart`` source directory, e.g. from
+``git archive <rev> packages/aiohttp-multipart/src/aiohttp_multipart | tar -x -C /tmp/old``.
+It is loaded under another module name, and both run the suite's W5
+consumer, interleaved with the ``floor`` row and multipart (defnull), the
+garbage collector off while timing. Changes of a few tens of microseconds
+drown in the noise between separate suite runs; side by side they do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import aiohttp_multipart
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from suite import (
+    impls,  # noqa: E402
+    inputs as I,  # noqa: E402, I001, N812
+)
+
+
+def load_copy(path: str, name: str) -> ModuleType:
+    init = Path(path) / "__init__.py"
+    spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[path])
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"no package at {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def w5_with(module: Any) -> Callable[[list[bytes]], impls.Run]:
+    """The suite's w5_ours, reading with ``module`` instead of the installed package."""
+
+    def make(data: list[bytes]) -> impls.Run:
+        async def consume(stream: Any) -> Any:
+            reader = module.MultipartReader({"Content-Type": impls._CTYPE}, stream)
+            parts = []
+            while (part := await reader.next()) is not None:
+                pieces = []
+                read_chunk = part.read_chunk
+                while piece := await read_chunk(I.PIECE):
+                    pieces.append(piece)
+                parts.append((part.name, part.filename, pieces))
+            return parts
+
+        return impls._run_fed(impls._our_stream(), consume, data)
+
+    return make
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("other")
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--file-mib", type=int, default=8)
+    args = parser.parse_args()
+    rows = {
+        "floor": impls.w5_floor,
+        "this": w5_with(aiohttp_multipart),
+        "other": w5_with(load_copy(args.other, "aiohttp_multipart_other")),
+        "multipart": impls.w5_multipart,
+    }
+    data, _ = I.w5_form(args.file_mib)
+    runs = {name: make(data) for name, make in rows.items()}
+    assert runs["this"]() == runs["other"](), "the two copies decode the form differently"
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(args.rounds):
+        for name, run in runs.items():
+            gc.collect()
+            gc.disable()
+            start = time.perf_counter()
+            for _ in range(10):
+                run()
+            times[name].append((time.perf_counter() - start) / 10 * 1e6)
+            gc.enable()
+    med = {name: statistics.median(t) for name, t in times.items()}
+    for name, us in med.items():
+        print(
+            f"{name:10s} {us:8.1f} us  over floor {us - med['floor']:6.1f}  "
+            f"multipart / this row {med['multipart'] / us:.3f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
