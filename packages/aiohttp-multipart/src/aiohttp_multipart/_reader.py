@@ -688,9 +688,6 @@ class MultipartReader:
                 part._names = form_names
         return part
 
-    def _get_boundary(self) -> str:
-        return self._parse_content_type()[1]
-
     def _parse_content_type(self) -> tuple[str, str]:
         """The multipart subtype and the boundary, checked (RFC 2046 section 5.1.1)."""
         raw = self.headers.get(CONTENT_TYPE)
