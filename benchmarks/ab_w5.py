@@ -13,15 +13,14 @@ drown in the noise between separate suite runs; side by side they do not.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import importlib.util
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import aiohttp_multipart
 
@@ -44,26 +43,6 @@ def load_copy(path: str, name: str) -> ModuleType:
     return module
 
 
-def w5_with(module: Any) -> Callable[[list[bytes]], impls.Run]:
-    """The suite's w5_ours, reading with ``module`` instead of the installed package."""
-
-    def make(data: list[bytes]) -> impls.Run:
-        async def consume(stream: Any) -> Any:
-            reader = module.MultipartReader({"Content-Type": impls._CTYPE}, stream)
-            parts = []
-            while (part := await reader.next()) is not None:
-                pieces = []
-                read_chunk = part.read_chunk
-                while piece := await read_chunk(I.PIECE):
-                    pieces.append(piece)
-                parts.append((part.name, part.filename, pieces))
-            return parts
-
-        return impls._run_fed(impls._our_stream(), consume, data)
-
-    return make
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("other")
@@ -72,8 +51,10 @@ def main() -> None:
     args = parser.parse_args()
     rows = {
         "floor": impls.w5_floor,
-        "this": w5_with(aiohttp_multipart),
-        "other": w5_with(load_copy(args.other, "aiohttp_multipart_other")),
+        "this": functools.partial(impls.w5_ours, multipart=aiohttp_multipart),
+        "other": functools.partial(
+            impls.w5_ours, multipart=load_copy(args.other, "aiohttp_multipart_other")
+        ),
         "multipart": impls.w5_multipart,
     }
     data, _ = I.w5_form(args.file_mib)

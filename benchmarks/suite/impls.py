@@ -485,11 +485,11 @@ def _our_stream() -> Any:
     return aiohttp_streams.StreamReader
 
 
-def w5_ours(data: list[bytes]) -> Run:
-    import aiohttp_multipart
+def _w5_read_form(multipart: Any) -> Callable[[Any], Any]:
+    """The W5 consumer for a 2016-style ``multipart`` module (ours, aiohttp 3's)."""
 
     async def consume(stream: Any) -> Any:
-        reader = aiohttp_multipart.MultipartReader({"Content-Type": _CTYPE}, stream)
+        reader = multipart.MultipartReader({"Content-Type": _CTYPE}, stream)
         parts = []
         while (part := await reader.next()) is not None:
             pieces = []
@@ -499,7 +499,15 @@ def w5_ours(data: list[bytes]) -> Run:
             parts.append((part.name, part.filename, pieces))
         return parts
 
-    return _run_fed(_our_stream(), consume, data)
+    return consume
+
+
+def w5_ours(data: list[bytes], multipart: Any = None) -> Run:
+    """``multipart``: another copy of aiohttp_multipart to read with (ab_w5.py)."""
+    if multipart is None:
+        import aiohttp_multipart as multipart
+
+    return _run_fed(_our_stream(), _w5_read_form(multipart), data)
 
 
 def w5_aiohttp3(data: list[bytes]) -> Run:
@@ -508,21 +516,10 @@ def w5_aiohttp3(data: list[bytes]) -> Run:
 
     protocol, _loop = _aiohttp3_protocol()
 
-    async def consume(stream: Any) -> Any:
-        reader = aiohttp.multipart.MultipartReader({"Content-Type": _CTYPE}, stream)
-        parts = []
-        while (part := await reader.next()) is not None:
-            pieces = []
-            read_chunk = part.read_chunk
-            while piece := await read_chunk(I.PIECE):
-                pieces.append(piece)
-            parts.append((part.name, part.filename, pieces))
-        return parts
-
     def make() -> Any:
         return aiohttp.streams.StreamReader(protocol, 2**16, loop=asyncio.get_event_loop())
 
-    return _run_fed(make, consume, data)
+    return _run_fed(make, _w5_read_form(aiohttp.multipart), data)
 
 
 def _asyncio_stream() -> Any:
