@@ -15,7 +15,10 @@ built in each worker before timing; every worker first checks that it
 decoded exactly the expected content; then the rounds are interleaved:
 round r asks every worker for one timed sample (the mean of as many runs
 as take 0.1 s, calibrated per worker), in an order rotated each round.
-The table gives medians and each time's ratio to ours (above 1: ours is
+The rounds are spread over several processes per implementation (3 by
+default: each worker is restarted after a third of them), as pyperf
+spawns many, since a process's address layout and hash seed shift all
+its samples alike. The table gives medians and each time's ratio to ours (above 1: ours is
 faster). Memory (``--mem``, on by default for W1, W3, W5) runs
 each implementation once more in a fresh process. W7 loads WSGI servers
 with wrk (``suite/w7.py``).
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import shutil
@@ -205,17 +209,27 @@ class Worker:
             cmd.append("--quick")
         self.cmd = cmd
         self.env = env
+        self.times: list[float] = []
+        self._start()
+
+    def _start(self) -> None:
         self.proc = subprocess.Popen(
-            cmd,
+            self.cmd,
             cwd=HERE,
-            env=env,
+            env=self.env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         self.hello = self._read()
-        self.times: list[float] = []
+
+    def restart(self) -> None:
+        """Go on in a fresh process (new address layout and hash seed), same samples."""
+        self.close()
+        self._start()
+        if self.hello["check"] != "ok":
+            raise RuntimeError(f"{self.impl}: {self.hello['check']} after a restart")
 
     def _read(self) -> dict[str, Any]:
         assert self.proc.stdout is not None
@@ -252,7 +266,7 @@ _COMPILED_PY: Path | None = None
 
 
 def run_workload(
-    workload: str, impls: list[str], rounds: int, quick: bool, mem: bool
+    workload: str, impls: list[str], rounds: int, processes: int, quick: bool, mem: bool
 ) -> tuple[list[str], dict[str, Any]]:
     """Run one workload; return its markdown lines and a summary."""
     title, _ = WORKLOADS[workload]
@@ -282,7 +296,14 @@ def run_workload(
             worker.close()
             continue
         workers.append(worker)
+    # pyperf's reason for spawning many workers: one process's address layout
+    # and hash seed make it a little faster or slower for its whole life, by
+    # up to ~4% on W5 here, which no number of samples from it averages out.
+    per_process = math.ceil(rounds / processes)
     for r in range(rounds):
+        if r and r % per_process == 0:
+            for worker in workers:
+                worker.restart()
         shift = r % len(workers)
         for worker in workers[shift:] + workers[:shift]:
             worker.run()
@@ -359,7 +380,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="~10x smaller inputs, short W7")
     parser.add_argument("--only", default="", help="comma-separated workloads, e.g. W1,W5")
-    parser.add_argument("--rounds", type=int, default=0, help="default 7 (quick: 3)")
+    parser.add_argument("--rounds", type=int, default=0, help="default 9 (quick: 3)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=0,
+        help="fresh worker processes per implementation the rounds are spread over; "
+        "default 3 (quick: 1)",
+    )
     parser.add_argument("--no-w7", action="store_true", help="skip the wrk workload")
     parser.add_argument("--no-mem", action="store_true", help="skip memory measurements")
     parser.add_argument("--write", action="store_true", help="write RESULTS.md anyway")
@@ -368,7 +396,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     only = [w for w in args.only.split(",") if w]
-    rounds = args.rounds or (3 if args.quick else 7)
+    rounds = args.rounds or (3 if args.quick else 9)
+    processes = max(1, min(rounds, args.processes or (1 if args.quick else 3)))
     command = "python benchmarks/run_all.py" + "".join(f" {a}" for a in sys.argv[1:])
     out = [
         "# Benchmark results",
@@ -376,7 +405,8 @@ def main() -> None:
         f"Machine: {machine()}  ",
         f"Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  ",
         f"Command: `{command}` ({rounds} interleaved rounds per workload, each "
-        "implementation in its own process; a round takes one sample of each, a sample "
+        f"implementation in its own process, restarted to spread the rounds over "
+        f"{processes} processes; a round takes one sample of each, a sample "
         "being the mean of as many runs as take 0.1 s (runs/sample); ratios are the "
         "peer's median over ours, above 1 means ours is faster)",
         "",
@@ -396,6 +426,7 @@ def main() -> None:
             workload,
             impls,
             rounds,
+            processes,
             args.quick,
             mem=not args.no_mem and workload in MEMORY_WORKLOADS,
         )
