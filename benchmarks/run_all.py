@@ -17,9 +17,9 @@ round r asks every worker for one timed sample (the mean of as many runs
 as take 0.1 s, calibrated per worker), in an order rotated each round.
 The rounds are spread over several processes per implementation (3 by
 default: each worker is restarted after a third of them), as pyperf
-spawns many, since a process's address layout and hash seed shift all
-its samples alike. The table gives medians and each time's ratio to ours (above 1: ours is
-faster). Memory (``--mem``, on by default for W1, W3, W5) runs
+spawns many, since one process's address layout can shift all its
+samples alike. The table gives medians and each time's ratio to ours
+(above 1: ours is faster). Memory (``--mem``, on by default for W1, W3, W5) runs
 each implementation once more in a fresh process. W7 loads WSGI servers
 with wrk (``suite/w7.py``).
 
@@ -225,7 +225,7 @@ class Worker:
         self.hello = self._read()
 
     def restart(self) -> None:
-        """Go on in a fresh process (new address layout and hash seed), same samples."""
+        """Go on in a fresh process (a new address layout), keeping the samples."""
         self.close()
         self._start()
         if self.hello["check"] != "ok":
@@ -297,8 +297,9 @@ def run_workload(
             continue
         workers.append(worker)
     # pyperf's reason for spawning many workers: one process's address layout
-    # and hash seed make it a little faster or slower for its whole life, by
-    # up to ~4% on W5 here, which no number of samples from it averages out.
+    # can make it a little faster or slower for its whole life (up to ~4% on
+    # W5 here; a fixed PYTHONHASHSEED did not change that), which no number
+    # of samples from that one process averages out.
     per_process = math.ceil(rounds / processes)
     for r in range(rounds):
         if r and r % per_process == 0:
