@@ -14,12 +14,13 @@ a venv of its own under ``benchmarks/.envs/`` (our meta-package is named
 built in each worker before timing; every worker first checks that it
 decoded exactly the expected content; then the rounds are interleaved:
 round r asks every worker for one timed sample (the mean of as many runs
-as take 0.1 s, calibrated per worker), in an order rotated each round.
-The rounds are spread over several processes per implementation (3 by
-default: each worker is restarted after a third of them), as pyperf
-spawns many, since one process's address layout can shift all its
-samples alike. The table gives medians and each time's ratio to ours
-(above 1: ours is faster). Memory (``--mem``, on by default for W1, W3, W5) runs
+as take 0.1 s, calibrated per worker), in a new random order each round.
+The rounds are spread over several processes per implementation (30
+rounds over 10 by default: each worker is restarted after every 3
+samples), as pyperf spawns many, since one process's address layout can
+shift all its samples alike. The table gives medians and each time's
+ratio to ours (above 1: ours is faster) with a 95% bootstrap interval
+that resamples the processes. Memory (``--mem``, on by default for W1, W3, W5) runs
 each implementation once more in a fresh process. W7 loads WSGI servers
 with wrk (``suite/w7.py``).
 
@@ -34,6 +35,7 @@ import json
 import math
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
@@ -210,6 +212,10 @@ class Worker:
         self.cmd = cmd
         self.env = env
         self.times: list[float] = []
+        # The samples of each process in turn, for the ratio intervals.
+        self.by_process: list[list[float]] = []
+        # Each process's calibration (runs per sample).
+        self.loops: list[int] = []
         self._start()
 
     def _start(self) -> None:
@@ -223,6 +229,8 @@ class Worker:
             text=True,
         )
         self.hello = self._read()
+        self.by_process.append([])
+        self.loops.append(self.hello["loops"])
 
     def restart(self) -> None:
         """Go on in a fresh process (a new address layout), keeping the samples."""
@@ -245,7 +253,9 @@ class Worker:
         assert self.proc.stdin is not None
         self.proc.stdin.write("run\n")
         self.proc.stdin.flush()
-        self.times.append(self._read()["seconds"])
+        seconds = self._read()["seconds"]
+        self.times.append(seconds)
+        self.by_process[-1].append(seconds)
 
     def close(self) -> None:
         if self.proc.stdin is not None:
@@ -263,6 +273,43 @@ class Worker:
 
 
 _COMPILED_PY: Path | None = None
+
+# Bootstrap resamples for a ratio's interval; a fixed seed so that the same
+# samples always print the same interval.
+_RESAMPLES = 2000
+
+
+def ratio_interval(peer: Worker, ours: Worker) -> tuple[float, float] | None:
+    """The 95% bootstrap interval of peer median / ours median, over processes.
+
+    Every worker is restarted at the same rounds, so the k-th process of each
+    implementation ran in the same stretch of time: a slow stretch of the
+    machine shows in all of them (seen on W5 here), while a process's address
+    layout is its own. A resample therefore draws process indices with
+    replacement, the same ones for both, and pools their samples. ``None``
+    with fewer than three processes.
+    """
+    groups = list(zip(peer.by_process, ours.by_process, strict=True))
+    if len(groups) < 3:
+        return None
+    rnd = random.Random(0)
+    ratios = []
+    for _ in range(_RESAMPLES):
+        drawn = rnd.choices(groups, k=len(groups))
+        peer_median = statistics.median(s for p, _ in drawn for s in p)
+        ours_median = statistics.median(s for _, o in drawn for s in o)
+        ratios.append(peer_median / ours_median)
+    ratios.sort()
+    return ratios[int(0.025 * _RESAMPLES)], ratios[int(0.975 * _RESAMPLES) - 1]
+
+
+def ratio_text(peer: Worker, ours: Worker) -> str:
+    """``1.02x`` and, when there are enough processes, its interval."""
+    ratio = statistics.median(peer.times) / statistics.median(ours.times)
+    interval = ratio_interval(peer, ours)
+    if interval is None:
+        return f"{ratio:.2f}x"
+    return f"{ratio:.2f}x ({interval[0]:.2f}-{interval[1]:.2f})"
 
 
 def run_workload(
@@ -301,24 +348,31 @@ def run_workload(
     # W5 here; a fixed PYTHONHASHSEED did not change that), which no number
     # of samples from that one process averages out.
     per_process = math.ceil(rounds / processes)
+    rnd = random.Random(workload)
     for r in range(rounds):
         if r and r % per_process == 0:
             for worker in workers:
                 worker.restart()
-        shift = r % len(workers)
-        for worker in workers[shift:] + workers[:shift]:
+        # A fresh order every round: a rotated one would always run each
+        # worker right after the same other one, whose data it finds in the
+        # shared caches.
+        order = workers[:]
+        rnd.shuffle(order)
+        for worker in order:
             worker.run()
     for worker in workers:
         worker.close()
 
     medians = {w.impl: statistics.median(w.times) for w in workers}
     ours = medians.get("ours")
+    ours_worker = next((w for w in workers if w.impl == "ours"), None)
     pure = [i for i in medians if i != "ours" and i not in COMPILED and i not in REFERENCE]
     fastest_pure = min(pure, key=medians.__getitem__) if pure else None
     lines = [
         f"### {workload}: {title}",
         "",
-        "| implementation | version | kind | median ms | min ms | runs/sample | ours faster by |",
+        "| implementation | version | kind | median ms | min ms | runs/sample "
+        "| ours faster by (95% interval) |",
         "| --- | --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for w in workers:
@@ -329,16 +383,19 @@ def run_workload(
             if w.impl in REFERENCE
             else "pure Python"
         )
-        ratio = "" if ours is None or w.impl == "ours" else f"{medians[w.impl] / ours:.2f}x"
+        ratio = "" if ours_worker is None or w is ours_worker else ratio_text(w, ours_worker)
+        low, high = min(w.loops), max(w.loops)
+        loops = f"{low}" if low == high else f"{low}-{high}"
         lines.append(
             f"| {w.impl} | {w.hello['version']} | {kind} | {medians[w.impl] * 1e3:.1f} "
-            f"| {min(w.times) * 1e3:.1f} | {w.hello['loops']} | {ratio} |"
+            f"| {min(w.times) * 1e3:.1f} | {loops} | {ratio} |"
         )
     summary: dict[str, Any] = {"workload": workload}
-    if ours is not None and fastest_pure is not None:
+    if ours_worker is not None and ours is not None and fastest_pure is not None:
         summary["vs_fastest_pure"] = (fastest_pure, medians[fastest_pure] / ours)
+        peer = next(w for w in workers if w.impl == fastest_pure)
         lines += ["", f"Ours vs the fastest pure-Python peer ({fastest_pure}): "
-                  f"**{medians[fastest_pure] / ours:.2f}x** (target 1.20x)."]  # fmt: skip
+                  f"**{ratio_text(peer, ours_worker)}** (target 1.20x)."]  # fmt: skip
     floor = medians.get("floor")
     if floor is not None and fastest_pure is not None:
         lines.append(
@@ -381,13 +438,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="~10x smaller inputs, short W7")
     parser.add_argument("--only", default="", help="comma-separated workloads, e.g. W1,W5")
-    parser.add_argument("--rounds", type=int, default=0, help="default 9 (quick: 3)")
+    parser.add_argument("--rounds", type=int, default=0, help="default 30 (quick: 3)")
     parser.add_argument(
         "--processes",
         type=int,
         default=0,
         help="fresh worker processes per implementation the rounds are spread over; "
-        "default 3 (quick: 1)",
+        "default 10 (quick: 1)",
     )
     parser.add_argument("--no-w7", action="store_true", help="skip the wrk workload")
     parser.add_argument("--no-mem", action="store_true", help="skip memory measurements")
@@ -397,8 +454,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     only = [w for w in args.only.split(",") if w]
-    rounds = args.rounds or (3 if args.quick else 9)
-    processes = max(1, min(rounds, args.processes or (1 if args.quick else 3)))
+    rounds = args.rounds or (3 if args.quick else 30)
+    processes = max(1, min(rounds, args.processes or (1 if args.quick else 10)))
     command = "python benchmarks/run_all.py" + "".join(f" {a}" for a in sys.argv[1:])
     out = [
         "# Benchmark results",
@@ -409,7 +466,8 @@ def main() -> None:
         f"implementation in its own process, restarted to spread the rounds over "
         f"{processes} processes; a round takes one sample of each, a sample "
         "being the mean of as many runs as take 0.1 s (runs/sample); ratios are the "
-        "peer's median over ours, above 1 means ours is faster)",
+        "peer's median over ours, above 1 means ours is faster, with a 95% bootstrap "
+        "interval over the processes)",
         "",
     ]
     summaries = []
