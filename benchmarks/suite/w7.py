@@ -178,8 +178,8 @@ def run(*, quick: bool, aiohttp3: Path | None) -> list[str]:
         "| server | hello req/s | hello p99 ms | 64 KiB req/s | 64 KiB p99 ms | notes |",
         "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
-    for name, r in results.items():
-        (h, hp, hn), (b, bp, bn) = r["/"], r["/big"]
+    for name, result in results.items():
+        (h, hp, hn), (b, bp, bn) = result["/"], result["/big"]
         notes = "; ".join(filter(None, (hn, bn)))
         lines.append(f"| {name} | {h:,.0f} | {hp:.1f} | {b:,.0f} | {bp:.1f} | {notes} |")
     ours = results.get("ours (aiohttp-wsgi)")
