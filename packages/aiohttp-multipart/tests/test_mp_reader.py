@@ -7,7 +7,7 @@ import base64
 import binascii
 import gzip
 import zlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -601,14 +601,12 @@ async def test_boundary_with_a_cr_given_directly() -> None:
 
     async def read(stream: StreamReader) -> list[bytes]:
         part = BodyPartReader(boundary, {}, stream)
-        return [chunk async for chunk in _chunks(part)]
+        chunks = []
+        while chunk := await part.read_chunk(4096):
+            chunks.append(chunk)
+        return chunks
 
     assert await one_piece_per_turn([head, tail], read) == [b"x" * 100]
-
-
-async def _chunks(part: BodyPartReader) -> AsyncIterator[bytes]:
-    while chunk := await part.read_chunk(4096):
-        yield chunk
 
 
 @settings(max_examples=60, deadline=None)

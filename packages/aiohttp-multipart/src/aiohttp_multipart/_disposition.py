@@ -51,8 +51,9 @@ _MIME_RE: Final = re.compile(rf"[ \t]*({_T})/({_T})")
 # A type with one plain parameter (a token name without "*", a token or a
 # quoted string without escapes), as every multipart body's Content-Type
 # is: one match, with the result the general scanner gives.
+_T_NO_STAR: Final = _T.replace("*", "")
 _MIME_ONE_PARAM_RE: Final = re.compile(
-    rf"[ \t]*({_T})/({_T})[ \t]*;[ \t]*([!#$%&'+\-.^_`|~0-9A-Za-z]+)[ \t]*=[ \t]*"
+    rf"[ \t]*({_T})/({_T})[ \t]*;[ \t]*({_T_NO_STAR})[ \t]*=[ \t]*"
     rf'(?:"([^"\\]*)"|({_T}))[ \t]*'
 )
 _PARAM_ESC_RE: Final = re.compile(
