@@ -19,7 +19,6 @@ from collections.abc import Callable
 
 import pytest
 from hypothesis import event, example, given, settings, strategies as st
-from multidict import CIMultiDictProxy
 
 from aiohttp_multipart import (
     BodyPartReader,
@@ -32,7 +31,7 @@ from aiohttp_multipart import (
 )
 from aiohttp_streams import StreamReader
 
-_FormParse = Callable[..., tuple[CIMultiDictProxy[str], tuple[str, str | None]] | None]
+_FormParse = Callable[..., tuple[dict[str, str], tuple[str, str | None]] | None]
 _PARSERS: list[_FormParse] = [_headers.parse_form_headers, _speedups.parse_form_headers]
 
 # Bytes that matter to one of the two parsers; those that rule the fast path

@@ -7,7 +7,8 @@ import base64
 import binascii
 import gzip
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -413,6 +414,54 @@ async def test_reader_classes_are_overridable(stream_of: Make) -> None:
     assert isinstance(nested, _Reader2)
     assert await collect(nested) == [b"i"]
 
+
+
+@pytest.mark.asyncio
+async def test_subclass_init_sees_case_insensitive_headers_of_form_parts(stream_of: Make) -> None:
+    # Browser-shaped blocks take a fast path that builds no CIMultiDict for
+    # the stock reader; a subclass's own __init__ still gets one, as in 2016.
+    seen: list[str] = []
+
+    class Part(BodyPartReader):
+        def __init__(self, boundary: bytes, headers: Mapping[str, str], content: Any) -> None:
+            seen.append(headers["content-disposition"])
+            super().__init__(boundary, headers, content)
+
+    class Nested(MultipartReader):
+        part_reader_cls = Part
+
+        def __init__(self, headers: Mapping[str, str], content: Any, **limits: Any) -> None:
+            seen.append(headers["content-type"])
+            super().__init__(headers, content, **limits)
+
+    class Custom(MultipartReader):
+        part_reader_cls = Part
+        multipart_reader_cls = Nested
+
+    inner = mp(('Content-Disposition: form-data; name="i"\r\n', b"i"), boundary="I")
+    body = mp(
+        ('Content-Disposition: form-data; name="a"\r\n', b"a"),
+        (
+            'Content-Disposition: form-data; name="n"\r\n'
+            "Content-Type: multipart/mixed; boundary=I\r\n",
+            inner,
+        ),
+    )
+    assert await collect(Custom(form_headers(), stream_of(body))) == [b"a", [b"i"]]
+    assert seen == [
+        'form-data; name="a"',
+        'form-data; name="n"',
+        "multipart/mixed; boundary=I",
+        'form-data; name="i"',
+    ]
+    # The stock reader's parts give the same headers, made on first use.
+    reader = MultipartReader(form_headers(), stream_of(body))
+    first = await reader.next()
+    assert isinstance(first, BodyPartReader)
+    assert isinstance(first.headers, CIMultiDictProxy)
+    assert first.headers is first.headers
+    assert list(first.headers.items()) == [("Content-Disposition", 'form-data; name="a"')]
+    assert first.headers["CONTENT-DISPOSITION"] == 'form-data; name="a"'
 
 @pytest.mark.asyncio
 async def test_form_data_part_without_disposition_warns(stream_of: Make) -> None:

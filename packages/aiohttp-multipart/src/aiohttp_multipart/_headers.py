@@ -90,10 +90,11 @@ def parse_buffered_headers(
 
 def parse_form_headers(
     buf: bytearray, *, max_size: int, max_count: int
-) -> tuple[CIMultiDictProxy[str], tuple[str, str | None]] | None:
+) -> tuple[dict[str, str], tuple[str, str | None]] | None:
     """Take a browser-shaped header block from ``buf``: ``(headers, (name, filename))``.
 
-    ``headers`` is what :func:`parse_buffered_headers` returns for the block;
+    ``headers`` holds the fields :func:`parse_buffered_headers` returns for
+    the block, in the same order (as a dict, so at most one of each name);
     ``name`` and ``filename`` are the ``name`` and ``filename`` parameters
     :func:`parse_content_disposition` finds in its Content-Disposition (which
     warns about nothing here). ``None``, with ``buf`` untouched, for any other
@@ -119,14 +120,20 @@ def parse_form_headers(
         codec = "latin-1"
     name = raw_name.decode(codec)
     filename = None if raw_filename is None else raw_filename.decode(codec)
-    headers: CIMultiDict[str] = CIMultiDict()
-    if type_before is not None:
-        headers.add("Content-Type", _decode(type_before))
-    headers.add("Content-Disposition", disposition)
-    if type_after is not None:
-        headers.add("Content-Type", _decode(type_after))
+    # A plain dict, not a CIMultiDict: BodyPartReader makes it one only when
+    # its headers are read, which a form field's reader often never does.
+    # The keys are spelled as CONTENT_TYPE and CONTENT_DISPOSITION.
+    headers: dict[str, str]
+    if type_before is None:
+        headers = {"Content-Disposition": disposition}
+        if type_after is not None:
+            headers["Content-Type"] = _decode(type_after)
+    elif type_after is None:
+        headers = {"Content-Type": _decode(type_before), "Content-Disposition": disposition}
+    else:
+        return None  # two Content-Types, which a dict cannot hold
     del buf[: m.end()]
-    return CIMultiDictProxy(headers), (name, filename)
+    return headers, (name, filename)
 
 
 async def read_part_headers(

@@ -81,10 +81,6 @@ class BodyPartReader:
     ``content`` is the stream positioned at the start of the part's body.
     Iterating (``async for``) yields the whole body once, like :meth:`next`.
 
-    .. attribute:: headers
-
-       The part's headers (a :class:`multidict.CIMultiDictProxy`).
-
     .. attribute:: chunk_size
 
        Default size for :meth:`read_chunk` (8192, as in 2016).
@@ -101,14 +97,16 @@ class BodyPartReader:
         max_size: int | None = DEFAULT_MAX_PART_SIZE,
         max_line_size: int = DEFAULT_MAX_LINE_SIZE,
     ) -> None:
-        # What MultipartReader passes: taken as it is, without a call.
-        self.headers = headers if type(headers) is CIMultiDictProxy else _as_proxy(headers)
+        # Made a CIMultiDictProxy when first read (see headers): the reader
+        # of a form field often never reads them.
+        self._headers = headers
         self._boundary = boundary
         self._delim = b"\r\n" + boundary
         self._dlen = len(self._delim)
         self._tail = 1 - self._dlen
         # RFC 2046 boundaries have no CR; one passed here directly might.
-        self._tail_cr_only = b"\r" not in boundary
+        # (An int needle: a one-byte bytes needle costs several times more.)
+        self._tail_cr_only = 13 not in boundary
         self._content = content
         # Over the MultipartReader's buffer the part scans that buffer in
         # place (no copy of what follows the part, no push back); over any
@@ -130,6 +128,18 @@ class BodyPartReader:
         # (name, filename) as the two properties compute them, once known
         # to be the same on every call (see _plain_names).
         self._names: tuple[str | None, str | None] | None = None
+
+    @property
+    def headers(self) -> CIMultiDictProxy[str]:
+        """The part's headers (a :class:`multidict.CIMultiDictProxy`)."""
+        headers = self._headers
+        if not isinstance(headers, CIMultiDictProxy):
+            headers = self._headers = _as_proxy(headers)
+        return headers
+
+    @headers.setter
+    def headers(self, value: Mapping[str, str]) -> None:
+        self._headers = value
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.filename or self.name or ''!r}>"
@@ -644,16 +654,24 @@ class MultipartReader:
 
     def _get_part_reader(
         self,
-        headers: CIMultiDictProxy[str],
+        headers: Mapping[str, str],
         form_names: tuple[str, str | None] | None = None,
     ) -> BodyPartReader | MultipartReader:
         """The reader of a part with these headers.
 
-        ``form_names`` comes with a browser-shaped block (parse_form_headers):
-        its disposition is form-data with these name and filename.
+        ``headers`` is a CIMultiDictProxy, or with ``form_names`` the dict of
+        a browser-shaped block (parse_form_headers), whose disposition is
+        form-data with these name and filename.
         """
-        part = self.part_reader_cls(self._boundary, headers, self._content)
+        cls = self.part_reader_cls
+        if form_names is not None and cls.__init__ is not BodyPartReader.__init__:
+            # A subclass's __init__ may look its headers up in any case, as
+            # in 2016: it gets what the general path gives.
+            headers = _as_proxy(headers)
+        part = cls(self._boundary, headers, self._content)
         part._max_size = self._max_part_size
+        # parse_form_headers spells its keys as CONTENT_TYPE, so a plain
+        # dict's get() finds them too.
         raw_ctype = headers.get(CONTENT_TYPE)
         ctype = (
             parse_content_type(raw_ctype)
@@ -665,9 +683,9 @@ class MultipartReader:
                 raise BadHttpMessage(
                     f"multipart parts nested more than {self._max_nesting_depth} deep"
                 )
-            cls = self.multipart_reader_cls or type(self)
-            nested = cls(
-                headers,
+            reader_cls = self.multipart_reader_cls or type(self)
+            nested = reader_cls(
+                part.headers,
                 _Source(_PartStream(part)),
                 max_part_header_size=self._max_part_header_size,
                 max_part_headers=self._max_part_headers,
