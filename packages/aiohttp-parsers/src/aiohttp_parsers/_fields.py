@@ -122,7 +122,8 @@ def parse_fields_lax(
     for line in folded:
         name, sep, value = line.partition(b":")
         name = name.rstrip(b" \t")
-        if not sep or not TOKEN_RE.fullmatch(name) or b"\x00" in value or b"\r" in value:
+        # NUL and CR as int needles: a one-byte bytes needle costs ~130 ns.
+        if not sep or not TOKEN_RE.fullmatch(name) or 0 in value or 13 in value:
             _bad_line(line, True)
         value = value.strip(b" \t")
         raw.append((name, value))
