@@ -10,9 +10,11 @@
 # form-data; name="..."[; filename="..."]`` and maybe ``Content-Type: ...``
 # (after it from browsers, curl and urllib3; before it from aiohttp).
 # parse_form_headers() matches that block with one regex on the buffer and
-# hands back the headers the general path would build (same names, values,
-# order and decoding) plus the name and file name parse_content_disposition
-# would give; any other block takes the general path.
+# hands back the fields the general path would build (same names, values,
+# order and decoding; as a plain dict, made a CIMultiDictProxy only if the
+# part's headers are read) plus the name and file name
+# parse_content_disposition would give; any other block takes the general
+# path.
 from __future__ import annotations
 
 import re
