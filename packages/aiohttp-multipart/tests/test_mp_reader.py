@@ -18,6 +18,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from aiohttp_multipart import (
     BadContentDispositionHeader,
     BodyPartReader,
+    ContentStream,
     MultipartReader,
     MultipartResponseWrapper,
 )
@@ -415,7 +416,6 @@ async def test_reader_classes_are_overridable(stream_of: Make) -> None:
     assert await collect(nested) == [b"i"]
 
 
-
 @pytest.mark.asyncio
 async def test_subclass_init_sees_case_insensitive_headers_of_form_parts(stream_of: Make) -> None:
     # Browser-shaped blocks take a fast path that builds no CIMultiDict for
@@ -423,14 +423,18 @@ async def test_subclass_init_sees_case_insensitive_headers_of_form_parts(stream_
     seen: list[str] = []
 
     class Part(BodyPartReader):
-        def __init__(self, boundary: bytes, headers: Mapping[str, str], content: Any) -> None:
+        def __init__(
+            self, boundary: bytes, headers: Mapping[str, str], content: ContentStream
+        ) -> None:
             seen.append(headers["content-disposition"])
             super().__init__(boundary, headers, content)
 
     class Nested(MultipartReader):
         part_reader_cls = Part
 
-        def __init__(self, headers: Mapping[str, str], content: Any, **limits: Any) -> None:
+        def __init__(
+            self, headers: Mapping[str, str], content: ContentStream, **limits: Any
+        ) -> None:
             seen.append(headers["content-type"])
             super().__init__(headers, content, **limits)
 
@@ -462,6 +466,7 @@ async def test_subclass_init_sees_case_insensitive_headers_of_form_parts(stream_
     assert first.headers is first.headers
     assert list(first.headers.items()) == [("Content-Disposition", 'form-data; name="a"')]
     assert first.headers["CONTENT-DISPOSITION"] == 'form-data; name="a"'
+
 
 @pytest.mark.asyncio
 async def test_form_data_part_without_disposition_warns(stream_of: Make) -> None:
