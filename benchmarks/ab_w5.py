@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import argparse
 import functools
-import gc
 import importlib.util
-import statistics
 import sys
-import time
 from pathlib import Path
 from types import ModuleType
 
@@ -30,6 +27,7 @@ from suite import (
     impls,  # noqa: E402
     inputs as I,  # noqa: E402, I001, N812
 )
+from suite.interleave import interleaved_medians  # noqa: E402
 
 
 def load_copy(path: str, name: str) -> ModuleType:
@@ -60,17 +58,7 @@ def main() -> None:
     data, _ = I.w5_form(args.file_mib)
     runs = {name: make(data) for name, make in rows.items()}
     assert runs["this"]() == runs["other"](), "the two copies decode the form differently"
-    times: dict[str, list[float]] = {name: [] for name in runs}
-    for _ in range(args.rounds):
-        for name, run in runs.items():
-            gc.collect()
-            gc.disable()
-            start = time.perf_counter()
-            for _ in range(10):
-                run()
-            times[name].append((time.perf_counter() - start) / 10 * 1e6)
-            gc.enable()
-    med = {name: statistics.median(t) for name, t in times.items()}
+    med = interleaved_medians(runs, args.rounds, reps=10)
     for name, us in med.items():
         print(
             f"{name:10s} {us:8.1f} us  over floor {us - med['floor']:6.1f}  "

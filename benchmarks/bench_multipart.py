@@ -34,40 +34,19 @@ import functools
 import gc
 import importlib.metadata
 import importlib.util
-import random
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from types import ModuleType
 
 import aiohttp_multipart
 import aiohttp_streams
 
-Parts = list[tuple[str, str | None, bytes]]
+# The body and its expected parts are the suite's W5 form (suite/inputs.py).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-BOUNDARY = "----WebKitFormBoundary7MA4YWxkTrZu0gW"
-
-
-def make_body(file_mib: int, fields: int = 10) -> tuple[bytes, Parts]:
-    rnd = random.Random(20160601)
-    expected: Parts = []
-    out = bytearray()
-    for i in range(fields):
-        value = f"value {i} " + "x" * rnd.randrange(10, 200)
-        expected.append((f"field{i}", None, value.encode()))
-        out += (
-            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="field{i}"\r\n\r\n{value}\r\n'
-        ).encode()
-    for name in ("upload1", "upload2"):
-        data = rnd.randbytes(file_mib * 1024 * 1024)
-        expected.append((name, f"{name}.bin", data))
-        out += (
-            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"; '
-            f'filename="{name}.bin"\r\nContent-Type: application/octet-stream\r\n\r\n'
-        ).encode()
-        out += data + b"\r\n"
-    out += f"--{BOUNDARY}--\r\n".encode()
-    return bytes(out), expected
+from suite.inputs import BOUNDARY, Parts, w5_body  # noqa: E402
 
 
 async def _produce(stream: aiohttp_streams.StreamReader, chunks: list[bytes]) -> None:
@@ -264,7 +243,7 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=65536, help="feed size in bytes")
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    body, expected = make_body(args.file_mib, args.fields)
+    body, expected = w5_body(args.file_mib, args.fields)
     chunks = [body[i : i + args.chunk] for i in range(0, len(body), args.chunk)]
     mib = len(body) / 2**20
 

@@ -22,10 +22,7 @@ so the floor splits into the search and the event loop's hand-off.
 from __future__ import annotations
 
 import argparse
-import gc
-import statistics
 import sys
-import time
 import timeit
 from pathlib import Path
 
@@ -35,6 +32,7 @@ from suite import (
     impls,  # noqa: E402
     inputs as I,  # noqa: E402, I001, N812
 )
+from suite.interleave import interleaved_medians  # noqa: E402
 
 ROWS = {"floor": impls.w5_floor, "ours": impls.w5_ours, "multipart": impls.w5_multipart}
 
@@ -43,16 +41,7 @@ def medians(file_mib: int, rounds: int) -> dict[str, float]:
     """Median microseconds per run of each row, rows interleaved per round."""
     data, _ = I.w5_form(file_mib)
     runs = {name: make(data) for name, make in ROWS.items()}
-    reps = 10 if file_mib else 1000
-    times: dict[str, list[float]] = {name: [] for name in runs}
-    for _ in range(rounds):
-        for name, run in runs.items():
-            gc.collect()
-            start = time.perf_counter()
-            for _ in range(reps):
-                run()
-            times[name].append((time.perf_counter() - start) / reps * 1e6)
-    return {name: statistics.median(t) for name, t in times.items()}
+    return interleaved_medians(runs, rounds, reps=10 if file_mib else 1000)
 
 
 def main() -> None:

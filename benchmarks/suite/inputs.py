@@ -174,12 +174,12 @@ BOUNDARY = "----WebKitFormBoundary7MA4YWxkTrZu0gW"
 Parts = list[tuple[str, "str | None", bytes]]
 
 
-def w5_form(file_mib: int) -> tuple[list[bytes], Parts]:
-    """10 text fields and two files, in 64 KiB pieces; expected (name, filename, body)."""
+def w5_body(file_mib: int, fields: int = 10) -> tuple[bytes, Parts]:
+    """``fields`` text fields and two files of ``file_mib`` MiB; expected (name, filename, body)."""
     rnd = random.Random(20160601)
     expected: Parts = []
     out = bytearray()
-    for i in range(10):
+    for i in range(fields):
         value = f"value {i} " + "x" * rnd.randrange(10, 200)
         expected.append((f"field{i}", None, value.encode()))
         out += (
@@ -194,7 +194,13 @@ def w5_form(file_mib: int) -> tuple[list[bytes], Parts]:
         ).encode()
         out += data + b"\r\n"
     out += f"--{BOUNDARY}--\r\n".encode()
-    return pieces(bytes(out)), expected
+    return bytes(out), expected
+
+
+def w5_form(file_mib: int) -> tuple[list[bytes], Parts]:
+    """The W5 form (10 fields, two files) in 64 KiB pieces; expected (name, filename, body)."""
+    body, expected = w5_body(file_mib)
+    return pieces(body), expected
 
 
 # -- W6: lines ----------------------------------------------------------------------
