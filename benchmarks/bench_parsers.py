@@ -21,8 +21,10 @@ above 1 means ours is faster).
 from __future__ import annotations
 
 import argparse
+import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from pathlib import Path
 
 import h11
 import httptools
@@ -32,54 +34,18 @@ from aiohttp_parsers import (
     HttpRequestParser,
     HttpResponseParser,
     ParserBuffer,
-    ParserGenerator,
     RawRequestMessage,
     RawResponseMessage,
     _speedups,
 )
 
-PIECE = 64 * 1024
+# The inputs are the suite's W1 and W2 (suite/inputs.py).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from suite import inputs as I  # noqa: E402, N812
+from suite.impls import drive  # noqa: E402
+
 CHUNK = 4 * 1024
-
-
-def make_requests(n: int) -> bytes:
-    out = []
-    for i in range(n):
-        out.append(
-            (
-                f"GET /static/app/{i % 97}/page-{i}.html?session=abc{i}&lang=en HTTP/1.1\r\n"
-                "Host: www.example.com\r\n"
-                "Connection: keep-alive\r\n"
-                "Cache-Control: max-age=0\r\n"
-                "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, "
-                "like Gecko) Chrome/120.0.0.0 Safari/537.36\r\n"
-                "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,"
-                "image/avif,image/webp,*/*;q=0.8\r\n"
-                "Sec-Fetch-Site: same-origin\r\n"
-                "Sec-Fetch-Mode: navigate\r\n"
-                "Referer: https://www.example.com/index.html\r\n"
-                "Accept-Encoding: gzip, deflate, br\r\n"
-                f"Cookie: session=abc{i}; theme=dark; consent=yes\r\n"
-                "\r\n"
-            ).encode()
-        )
-    return b"".join(out)
-
-
-def make_chunked_response(mib: int) -> tuple[bytes, int]:
-    body_size = mib * 1024 * 1024
-    chunk = bytes(range(256)) * (CHUNK // 256)
-    parts = [b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"]
-    parts.append(b"Transfer-Encoding: chunked\r\n\r\n")
-    for _ in range(body_size // CHUNK):
-        parts.append(b"%x\r\n%b\r\n" % (len(chunk), chunk))
-    parts.append(b"0\r\n\r\n")
-    return b"".join(parts), body_size
-
-
-def pieces(data: bytes) -> list[bytes]:
-    return [data[i : i + PIECE] for i in range(0, len(data), PIECE)]
-
 
 # -- ours ----------------------------------------------------------------------
 
@@ -97,19 +63,6 @@ class _Collect:
         pass
 
 
-def _drive(gen: ParserGenerator, feed: Iterator[bytes]) -> bool:
-    try:
-        next(gen)
-    except StopIteration:
-        return True
-    for piece in feed:
-        try:
-            gen.send(piece)
-        except StopIteration:
-            return True
-    return False
-
-
 Summary = list[tuple[str, str, int]]
 
 
@@ -120,12 +73,12 @@ def ours_requests(data: list[bytes]) -> Summary:
     heads = _Collect()
     body = _Collect()
     result = []
-    while _drive(parser(heads, buf), feed):
+    while drive(parser(heads, buf), feed):
         msg = heads.items.pop()
         assert isinstance(msg, RawRequestMessage)
         # Like the others: keep a summary, let the message go.
         result.append((msg.method, msg.path, len(msg.headers)))
-        _drive(HttpPayloadParser(msg)(body, buf), feed)
+        drive(HttpPayloadParser(msg)(body, buf), feed)
     return result
 
 
@@ -133,11 +86,11 @@ def ours_chunked(data: list[bytes]) -> int:
     buf = ParserBuffer()
     feed = iter(data)
     heads = _Collect()
-    _drive(HttpResponseParser()(heads, buf), feed)
+    drive(HttpResponseParser()(heads, buf), feed)
     msg = heads.items[0]
     assert isinstance(msg, RawResponseMessage)
     body = _Collect()
-    _drive(HttpPayloadParser(msg)(body, buf), feed)
+    drive(HttpPayloadParser(msg)(body, buf), feed)
     return body.size
 
 
@@ -261,8 +214,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"aiohttp_parsers build: {'mypyc' if _speedups.COMPILED else 'pure Python'}")
 
-    raw = make_requests(args.requests)
-    req_pieces = pieces(raw)
+    req_pieces, _ = I.w1_requests(args.requests)
     rows = []
     expected = None
     for name, func in (
@@ -276,14 +228,15 @@ def main() -> None:
             expected = result
         assert result == expected, f"{name} parsed differently"
         rows.append((name, seconds))
+    size = sum(map(len, req_pieces))
     report(
-        f"{args.requests} pipelined GET requests ({len(raw)} bytes, {len(req_pieces)} "
+        f"{args.requests} pipelined GET requests ({size} bytes, {len(req_pieces)} "
         f"pieces of 64 KiB), best of {args.repeat}:",
         rows,
     )
 
-    response, body_size = make_chunked_response(args.body_mib)
-    resp_pieces = pieces(response)
+    resp_pieces, body = I.w2_chunked(args.body_mib, CHUNK)
+    body_size = len(body)
     rows = []
     for name, func2 in (
         ("aiohttp_parsers", ours_chunked),

@@ -14,14 +14,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +25,10 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from suite.w7 import free_port, stop, wait_up, wrk  # noqa: E402
+
 HELLO = b"Hello world!"
 BIG = bytes(range(256)) * 256  # 64 KiB
 
@@ -45,13 +44,6 @@ def big(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[byt
         [("Content-Type", "application/octet-stream"), ("Content-Length", str(len(BIG)))],
     )
     return [BIG]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def server_command(name: str, app: str, port: int, threads: int) -> list[str]:
@@ -73,42 +65,6 @@ def server_command(name: str, app: str, port: int, threads: int) -> list[str]:
             "--threads", str(threads), spec,
         ]  # fmt: skip
     raise ValueError(name)
-
-
-def wait_up(port: int, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as resp:
-                resp.read()
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("server did not come up")
-
-
-_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
-
-
-def parse_wrk(out: str) -> tuple[float, float]:
-    """(requests/s, p99 latency in ms) from wrk --latency output."""
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]  # wrk always prints it
-    m = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-    p99 = float(m.group(1)) * _UNITS[m.group(2)] if m else float("nan")
-    return rps, p99
-
-
-def run_wrk(port: int, duration: float, connections: int) -> tuple[float, float, str]:
-    cmd = [
-        "wrk", "--latency", "-t", "2", "-c", str(connections), "-d", f"{duration:g}s",
-        f"http://127.0.0.1:{port}/",
-    ]  # fmt: skip
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    errors = re.search(r"Socket errors:.*", out)
-    rps, p99 = parse_wrk(out)
-    return rps, p99, errors.group(0) if errors else ""
 
 
 def main() -> None:
@@ -143,14 +99,11 @@ def main() -> None:
             )
             try:
                 wait_up(port, proc)
-                rps, p99, notes = run_wrk(port, args.duration, args.connections)
+                rps, p99, notes = wrk(
+                    port, "/", args.duration, connections=args.connections, threads=2
+                )
             finally:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+                stop(proc)
             results[(app, name)] = (rps, p99)
             ours_rps, ours_p99 = results.get((app, servers[0]), (rps, p99))
             print(

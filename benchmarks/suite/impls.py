@@ -33,7 +33,7 @@ class _Collect:
         pass
 
 
-def _drive(gen: Any, feed: Any) -> bool:
+def drive(gen: Any, feed: Any) -> bool:
     """Run a 2016-style parser generator over ``feed``; True when it finished."""
     try:
         next(gen)
@@ -57,11 +57,11 @@ def w1_ours(data: list[bytes]) -> Run:
         heads = _Collect()
         body = _Collect()
         result = []
-        while _drive(parser(heads, buf), feed):
+        while drive(parser(heads, buf), feed):
             msg = heads.items.pop()
             result.append((msg.method, msg.path, len(msg.headers), msg.headers.get("Cookie")))
             # As a 2016 server does: the (empty) body parser runs per request.
-            _drive(HttpPayloadParser(msg)(body, buf), feed)
+            drive(HttpPayloadParser(msg)(body, buf), feed)
         return result
 
     return run
@@ -74,9 +74,9 @@ def w2_ours(data: list[bytes]) -> Run:
         buf = ParserBuffer()
         feed = iter(data)
         heads = _Collect()
-        _drive(HttpResponseParser()(heads, buf), feed)
+        drive(HttpResponseParser()(heads, buf), feed)
         body = _Collect()
-        _drive(HttpPayloadParser(heads.items[0])(body, buf), feed)
+        drive(HttpPayloadParser(heads.items[0])(body, buf), feed)
         return body.items
 
     return run

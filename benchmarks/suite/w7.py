@@ -30,7 +30,7 @@ THREADS = 4
 CONNECTIONS = 50
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
@@ -68,7 +68,7 @@ def _commands(port: int, aiohttp3: Path | None) -> dict[str, list[str]]:
     return cmds
 
 
-def _wait_up(port: int, proc: subprocess.Popen[bytes]) -> None:
+def wait_up(port: int, proc: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -91,9 +91,12 @@ def _check(port: int) -> None:
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
-def _wrk(port: int, path: str, duration: float) -> tuple[float, float, str]:
+def wrk(
+    port: int, path: str, duration: float, *, connections: int = CONNECTIONS, threads: int = 1
+) -> tuple[float, float, str]:
+    """(requests/s, p99 latency in ms, socket errors and non-2xx notes) of one wrk run."""
     cmd = [
-        "wrk", "--latency", "-t1", f"-c{CONNECTIONS}", f"-d{duration:g}s",
+        "wrk", "--latency", f"-t{threads}", f"-c{connections}", f"-d{duration:g}s",
         f"http://127.0.0.1:{port}{path}",
     ]  # fmt: skip
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
@@ -105,7 +108,7 @@ def _wrk(port: int, path: str, duration: float) -> tuple[float, float, str]:
     return rps, p99, notes
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
+def stop(proc: subprocess.Popen[bytes]) -> None:
     proc.terminate()
     try:
         proc.wait(10)
@@ -129,7 +132,7 @@ def run(*, quick: bool, aiohttp3: Path | None) -> list[str]:
     samples: dict[str, dict[str, list[tuple[float, float, str]]]] = {}
     try:
         for name in _commands(0, aiohttp3):
-            port = _free_port()
+            port = free_port()
             proc = subprocess.Popen(
                 _commands(port, aiohttp3)[name],
                 cwd=HERE,
@@ -138,12 +141,12 @@ def run(*, quick: bool, aiohttp3: Path | None) -> list[str]:
                 stderr=subprocess.DEVNULL,
             )
             try:
-                _wait_up(port, proc)
+                wait_up(port, proc)
                 _check(port)
-                _wrk(port, "/", 1.0)  # warm-up
+                wrk(port, "/", 1.0)  # warm-up
             except (RuntimeError, AssertionError, OSError, subprocess.CalledProcessError) as exc:
                 skipped.append(f"{name}: skipped ({exc})")
-                _stop(proc)
+                stop(proc)
                 continue
             running[name] = (port, proc)
             samples[name] = {"/": [], "/big": []}
@@ -154,13 +157,13 @@ def run(*, quick: bool, aiohttp3: Path | None) -> list[str]:
                 port, proc = running[name]
                 try:
                     for path in ("/", "/big"):
-                        samples[name][path].append(_wrk(port, path, duration))
+                        samples[name][path].append(wrk(port, path, duration))
                 except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
                     skipped.append(f"{name}: round {r + 1} failed ({exc})")
             print(f"  W7 round {r + 1}/{rounds} done", flush=True)
     finally:
         for _port, proc in running.values():
-            _stop(proc)
+            stop(proc)
     results: dict[str, dict[str, tuple[float, float, str]]] = {}
     for name, by_path in samples.items():
         if all(by_path.values()):
