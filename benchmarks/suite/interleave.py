@@ -17,8 +17,8 @@ def interleaved_medians(
 ) -> dict[str, float]:
     """Median over ``rounds`` of each row's mean microseconds per run (``reps`` runs).
 
-    The garbage collector is collected before each sample and kept off
-    during it, so no row pays for another's garbage.
+    Garbage is collected before each sample and the collector is off during
+    it, so no row pays for another row's garbage.
     """
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(rounds):
