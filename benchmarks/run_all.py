@@ -303,9 +303,8 @@ def ratio_interval(peer: Worker, ours: Worker) -> tuple[float, float] | None:
     return ratios[int(0.025 * _RESAMPLES)], ratios[int(0.975 * _RESAMPLES) - 1]
 
 
-def ratio_text(peer: Worker, ours: Worker) -> str:
-    """``1.02x`` and, when there are enough processes, its interval."""
-    ratio = statistics.median(peer.times) / statistics.median(ours.times)
+def ratio_text(ratio: float, peer: Worker, ours: Worker) -> str:
+    """``ratio`` as ``1.02x`` and, when there are enough processes, its interval."""
     interval = ratio_interval(peer, ours)
     if interval is None:
         return f"{ratio:.2f}x"
@@ -383,7 +382,11 @@ def run_workload(
             if w.impl in REFERENCE
             else "pure Python"
         )
-        ratio = "" if ours_worker is None or w is ours_worker else ratio_text(w, ours_worker)
+        ratio = (
+            ""
+            if ours is None or ours_worker is None or w is ours_worker
+            else ratio_text(medians[w.impl] / ours, w, ours_worker)
+        )
         low, high = min(w.loops), max(w.loops)
         loops = f"{low}" if low == high else f"{low}-{high}"
         lines.append(
@@ -395,7 +398,8 @@ def run_workload(
         summary["vs_fastest_pure"] = (fastest_pure, medians[fastest_pure] / ours)
         peer = next(w for w in workers if w.impl == fastest_pure)
         lines += ["", f"Ours vs the fastest pure-Python peer ({fastest_pure}): "
-                  f"**{ratio_text(peer, ours_worker)}** (target 1.20x)."]  # fmt: skip
+                  f"**{ratio_text(medians[fastest_pure] / ours, peer, ours_worker)}** "
+                  "(target 1.20x)."]  # fmt: skip
     floor = medians.get("floor")
     if floor is not None and fastest_pure is not None:
         lines.append(
